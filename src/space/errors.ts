@@ -212,7 +212,6 @@ export function fieldErrorBody(e: FieldError): string {
     e.type === 'FieldValueRequired' ||
     e.type === 'FieldValueForbidden' ||
     e.type === 'FieldValueTooLong' ||
-    e.type === 'FieldValueTooMany' ||
     e.type === 'InternalError';
   if (!hideValue) s += `: ${printValue(e.value)}`;
   if (e.detail) s += `: ${e.detail}`;

@@ -106,4 +106,11 @@ export interface ResourceDef {
   crd?: { name: string; uid?: string };
   /** Storage identity shared across served versions (group/resource). */
   storageKey?: string;
+  /**
+   * Create-only review APIs (SelfSubjectAccessReview, TokenReview…): never stored; the server
+   * answers them. The value names the answer the server computes.
+   */
+  review?: 'access' | 'selfsubject' | 'token';
+  /** Served read-only from data the server computes (apiregistration APIServices). */
+  computed?: boolean;
 }
