@@ -327,6 +327,11 @@ export class Space {
     writeFileAtomic(path, this.kubeconfig(opts), 0o600);
   }
 
+  /** Close every client connection (watches included); clients reconnect. For fault tests. */
+  dropConnections(): void {
+    for (const s of this.activeSockets) s.destroy();
+  }
+
   async close(): Promise<void> {
     this.tasks.stop();
     this.committedWatch?.close();

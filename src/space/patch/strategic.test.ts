@@ -281,6 +281,18 @@ describe('applyStrategicMergePatch: maps', () => {
     );
   });
 
+  it('treats inherited member names and __proto__ as ordinary keys', () => {
+    const patch = JSON.parse(
+      '{"constructor": {"a": 1}, "__proto__": {"polluted": true}, "spec": {"toString": [1]}}',
+    );
+    const out = smp({ spec: {} }, patch);
+    expect(Object.keys(out).sort()).toEqual(['__proto__', 'constructor', 'spec']);
+    expect(out.constructor).toEqual({ a: 1 });
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(out.spec.toString).toEqual([1]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('replaces a value of another type', () => {
     const out = smp(
       { a: { b: 1 }, c: [1], d: 'x' },

@@ -65,9 +65,11 @@ function patchMeta(node: JSONSchemaProps | undefined): PatchMeta {
 /** The schema of field `key` of an object node: `properties`, then `additionalProperties`. */
 function fieldSchema(node: JSONSchemaProps | undefined, key: string): JSONSchemaProps | undefined {
   if (!node) return undefined;
-  const direct = node.properties?.[key];
+  const own = (s: JSONSchemaProps) =>
+    s.properties && hasOwn(s.properties, key) ? s.properties[key] : undefined;
+  const direct = own(node);
   if (direct) return direct;
-  const fromAllOf = findInAllOf(node, (s) => s.properties?.[key]);
+  const fromAllOf = findInAllOf(node, own);
   if (fromAllOf) return fromAllOf;
   const ap = node.additionalProperties ?? findInAllOf(node, (s) => s.additionalProperties);
   return typeof ap === 'object' ? ap : undefined;
@@ -171,7 +173,11 @@ function deleteFromPrimitiveList(target: JsonObject, field: string, values: unkn
   if (!Array.isArray(values)) throw new PatchApplyError('invalid patch format of primitive list');
   const live = target[field];
   if (!hasOwn(target, field) || !Array.isArray(live)) return;
-  target[field] = live.filter((v) => !values.some((d) => jsonEqual(d, v)));
+  defineValue(
+    target,
+    field,
+    live.filter((v) => !values.some((d) => jsonEqual(d, v))),
+  );
 }
 
 /**
@@ -211,9 +217,11 @@ function mergeOrderedList(
   else if (!meta.merge) merged = materializeList(patchItems, schema);
   else ({ merged, liveView } = mergeListWithView(liveList, patchItems, schema, meta));
 
-  target[field] = orderable
-    ? orderBySetElementOrder(merged, order, liveView, objects ? meta.mergeKey : undefined)
-    : merged;
+  defineValue(
+    target,
+    field,
+    orderable ? orderBySetElementOrder(merged, order, liveView, objects ? meta.mergeKey : undefined) : merged,
+  );
   return true;
 }
 
@@ -270,11 +278,8 @@ function mergeListWithView(
     const d = el[PATCH_DIRECTIVE];
     if (d === 'delete') {
       if (!hasOwn(el, mergeKey)) throw noMergeKey(el, mergeKey);
-      for (
-        let i = firstIndex(view, length, el[mergeKey], sameKey);
-        i >= 0;
-        i = firstIndex(view, length, el[mergeKey], sameKey)
-      ) {
+      let i: number;
+      while ((i = firstIndex(view, length, el[mergeKey], sameKey)) >= 0) {
         view.copyWithin(i, i + 1, length);
         length--;
       }
@@ -314,7 +319,7 @@ function firstIndex(
   return -1;
 }
 
-/** Union of primitive lists: live values keep their place, patch values follow the patch's order. */
+/** Union of primitive lists without duplicates, ordered like a keyed list (values are their own keys). */
 function mergePrimitiveList(live: unknown[], patchList: unknown[]): unknown[] {
   return orderLikeUpstream(uniq([...live, ...patchList]), uniq(patchList), live, undefined);
 }
