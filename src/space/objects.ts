@@ -12,6 +12,7 @@ import { validateName } from './builtins/index.js';
 import { validateObjectMeta, isDns1123Subdomain, DNS1123_SUBDOMAIN_MSG } from './meta-validation.js';
 import { changedFields, fieldSetOf, recordUpdate, type ManagedFieldsEntry } from './managed-fields.js';
 import type { Registry } from './registry.js';
+import { defaultPropagation, FOREGROUND, ORPHAN } from './gc.js';
 
 /**
  * The generic write pipeline every kind goes through (apiserver-compat.md §4–§5, §12):
@@ -48,6 +49,7 @@ export interface DeleteResult {
   object?: KObject;
   /** True when the object is gone from storage. */
   deleted: boolean;
+  warnings?: string[];
 }
 
 /** Hooks that let the server react to writes of particular kinds (namespaces, CRDs). */
@@ -330,8 +332,20 @@ export class ObjectService {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.rev}`,
       );
     const before = JSON.stringify(obj);
+    const warnings: string[] = [];
+    const policy = opts.propagationPolicy ?? defaultPropagation(def);
+    if (!opts.propagationPolicy && policy === 'Orphan')
+      warnings.push(
+        'child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning',
+      );
     this.hooks.onDelete?.(def, obj, opts);
     const md = obj.metadata!;
+    // The propagation policy is recorded as a finalizer that the garbage collector works off.
+    if (policy !== 'Background' && !(md.deletionTimestamp && opts.propagationPolicy === undefined)) {
+      const fins = (md.finalizers ?? []).filter((f: string) => f !== FOREGROUND && f !== ORPHAN);
+      fins.push(policy === 'Foreground' ? FOREGROUND : ORPHAN);
+      md.finalizers = fins;
+    }
     const keep = (md.finalizers?.length ?? 0) > 0 || (def.group === '' && def.resource === 'namespaces');
     if (keep) {
       if (!md.deletionTimestamp) {
@@ -339,17 +353,17 @@ export class ObjectService {
         md.deletionGracePeriodSeconds = 0;
         if (def.generation && (md.generation ?? 0) > 0) md.generation = (md.generation ?? 0) + 1;
       }
-      if (JSON.stringify(obj) === before || opts.dryRun) return { object: obj, deleted: false };
+      if (JSON.stringify(obj) === before || opts.dryRun) return { object: obj, deleted: false, warnings };
       delete md.resourceVersion;
       tx.update(key, obj, cur.rev);
       this.hooks.afterWrite?.(def, obj, false);
-      return { object: obj, deleted: false };
+      return { object: obj, deleted: false, warnings };
     }
-    if (opts.dryRun) return { object: obj, deleted: true };
+    if (opts.dryRun) return { object: obj, deleted: true, warnings };
     tx.delete(key, cur.rev, obj);
     def.strategy?.afterDelete?.(obj, this.ctx());
     this.hooks.afterWrite?.(def, obj, true);
-    return { object: obj, deleted: true };
+    return { object: obj, deleted: true, warnings };
   }
 
   /** All objects of a resource under a namespace (or everywhere), for internal controllers. */

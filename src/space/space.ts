@@ -18,6 +18,7 @@ import { authenticate, type UserInfo } from './http/auth.js';
 import { ApiError, errors } from './errors.js';
 import { loadOrCreateCredentials, type Credentials } from './pki.js';
 import { TaskRunner } from './tasks.js';
+import { GarbageCollector } from './gc.js';
 import { cleanupNamespace, checkNamespaceDeletable, markNamespaceTerminating, SEEDED_NAMESPACES } from './namespaces.js';
 import { crdStrategy, markCrdTerminating, syncCrd, createWhileTerminating, CLEANUP_FINALIZER } from './crd/controller.js';
 import type { KObject, ResourceDef, StrategyContext } from './types.js';
@@ -68,6 +69,7 @@ export class Space {
   private tokens = new Map<string, UserInfo>();
   private committed = 0;
   private committedWatch?: { close(): void };
+  private gc?: GarbageCollector;
   private activeSockets = new Set<import('node:stream').Duplex>();
 
   private constructor(
@@ -187,7 +189,16 @@ export class Space {
     for (const ns of this.objects.listAll(nsDef)) if (ns.metadata?.deletionTimestamp) this.scheduleNamespaceCleanup(ns.metadata.name!);
     // Track the highest published revision (bookmarks, "too large resource version").
     this.committed = this.store.currentRev();
-    this.committedWatch = this.store.watch({ prefix: '/', fromRev: this.store.currentRev(), onEvent: (e) => (this.committed = e.rev) });
+    this.gc = new GarbageCollector(this.store, this.registry, this.objects, this.tasks, this.log);
+    this.gc.start();
+    this.committedWatch = this.store.watch({
+      prefix: '/',
+      fromRev: this.store.currentRev(),
+      onEvent: (e) => {
+        this.committed = e.rev;
+        this.gc!.onEvent(e);
+      },
+    });
   }
 
   private async seed(): Promise<void> {

@@ -73,7 +73,7 @@ describe('client-node CoreV1Api and KubernetesObjectApi', () => {
       },
     };
     const created = await api.create(dep);
-    expect(created.metadata?.generation).toBe(1);
+    expect((created.metadata as any)?.generation).toBe(1);
     const patched = await api.patch({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -94,9 +94,11 @@ describe('client-node informer', () => {
     await core.createNamespace({ body: { metadata: { name: 'inf' } } });
     const events: string[] = [];
     const informer = k8s.makeInformer(kc, '/api/v1/namespaces/inf/configmaps', () => core.listNamespacedConfigMap({ namespace: 'inf' }));
-    informer.on('add', (o) => events.push(`add:${o.metadata?.name}:${o.data?.v}`));
-    informer.on('update', (o) => events.push(`update:${o.metadata?.name}:${o.data?.v}`));
-    informer.on('delete', (o) => events.push(`delete:${o.metadata?.name}`));
+    // kube-root-ca.crt is published into every namespace by the server; ignore it.
+    const mine = (o: k8s.V1ConfigMap) => o.metadata?.name !== 'kube-root-ca.crt';
+    informer.on('add', (o) => mine(o) && events.push(`add:${o.metadata?.name}:${o.data?.v}`));
+    informer.on('update', (o) => mine(o) && events.push(`update:${o.metadata?.name}:${o.data?.v}`));
+    informer.on('delete', (o) => mine(o) && events.push(`delete:${o.metadata?.name}`));
     const errorsSeen: unknown[] = [];
     informer.on('error', (e) => {
       errorsSeen.push(e);
@@ -125,9 +127,45 @@ describe('client-node informer', () => {
       await new Promise((r) => setTimeout(r, 300));
       await core.createNamespacedConfigMap({ namespace: 'inf', body: { metadata: { name: 'c' }, data: { v: '1' } } });
       await waitFor(() => events.includes('add:c:1'));
-      expect(informer.list().map((o) => o.metadata?.name).sort()).toEqual(['b', 'c']);
+      expect(informer.list().filter(mine).map((o) => o.metadata?.name).sort()).toEqual(['b', 'c']);
     } finally {
       await informer.stop();
     }
+  });
+});
+
+describe('watch from a compacted resourceVersion', () => {
+  it('answers 200 with one ERROR event carrying a 410 Expired Status, then closes', async () => {
+    const { request } = await import('node:https');
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const old = space.store.currentRev();
+    for (let i = 0; i < 3; i++) await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: `gone-${i}` } } });
+    space.store.compact(space.store.currentRev());
+    const cluster = kc.getCurrentCluster()!;
+    const u = new URL(cluster.server);
+    const body = await new Promise<{ code: number; text: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: u.hostname,
+          port: Number(u.port),
+          path: `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${old}`,
+          ca: Buffer.from(cluster.caData!, 'base64'),
+          headers: { Authorization: `Bearer ${kc.getCurrentUser()!.token}` },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ code: res.statusCode!, text }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(body.code).toBe(200);
+    const lines = body.text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0].type).toBe('ERROR');
+    expect(lines[0].object).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Expired', code: 410 });
+    expect(lines[0].object.message).toMatch(/^too old resource version: \d+ \(\d+\)$/);
   });
 });

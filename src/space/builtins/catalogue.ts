@@ -1,7 +1,7 @@
 import type { ResourceDef, ScaleDef, Strategy } from '../types.js';
 import type { Schema } from './schema-dsl.js';
 import { FIELD_SELECTORS } from './field-selectors.js';
-import { printerForKind } from './printers.js';
+import { printerForKind } from './printers/index.js';
 import * as core from './schemas/core.js';
 import * as podSchemas from './schemas/pod.js';
 import * as wl from './schemas/workloads.js';
@@ -48,7 +48,16 @@ import {
  * alphabetically, as upstream discovery lists them.
  */
 
-export const STANDARD_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+export const STANDARD_VERBS = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
 
 /** Upstream's aggregated discovery order of the built-in groups. */
 export const GROUP_ORDER = [
@@ -103,10 +112,34 @@ const API_EXTENSIONS = ['api-extensions'];
 
 const ROWS: Row[] = [
   // core/v1
-  { group: '', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'], schema: core.configMap, strategy: configMapStrategy },
-  { group: '', resource: 'endpoints', kind: 'Endpoints', singular: 'endpoints', namespaced: true, shortNames: ['ep'], schema: core.endpoints, strategy: endpointsStrategy },
+  {
+    group: '',
+    resource: 'configmaps',
+    kind: 'ConfigMap',
+    namespaced: true,
+    shortNames: ['cm'],
+    schema: core.configMap,
+    strategy: configMapStrategy,
+  },
+  {
+    group: '',
+    resource: 'endpoints',
+    kind: 'Endpoints',
+    singular: 'endpoints',
+    namespaced: true,
+    shortNames: ['ep'],
+    schema: core.endpoints,
+    strategy: endpointsStrategy,
+  },
   { group: '', resource: 'events', kind: 'Event', namespaced: true, shortNames: ['ev'], schema: core.event },
-  { group: '', resource: 'limitranges', kind: 'LimitRange', namespaced: true, shortNames: ['limits'], schema: core.limitRange },
+  {
+    group: '',
+    resource: 'limitranges',
+    kind: 'LimitRange',
+    namespaced: true,
+    shortNames: ['limits'],
+    schema: core.limitRange,
+  },
   {
     group: '',
     resource: 'namespaces',
@@ -150,7 +183,15 @@ const ROWS: Row[] = [
     schema: podSchemas.pod,
     strategy: podStrategy,
   },
-  { group: '', resource: 'podtemplates', kind: 'PodTemplate', namespaced: true, generation: true, schema: podSchemas.podTemplate, strategy: podTemplateStrategy },
+  {
+    group: '',
+    resource: 'podtemplates',
+    kind: 'PodTemplate',
+    namespaced: true,
+    generation: true,
+    schema: podSchemas.podTemplate,
+    strategy: podTemplateStrategy,
+  },
   {
     group: '',
     resource: 'replicationcontrollers',
@@ -164,9 +205,31 @@ const ROWS: Row[] = [
     schema: core.replicationController,
     strategy: replicationControllerStrategy,
   },
-  { group: '', resource: 'resourcequotas', kind: 'ResourceQuota', namespaced: true, shortNames: ['quota'], status: true, schema: core.resourceQuota },
-  { group: '', resource: 'secrets', kind: 'Secret', namespaced: true, schema: core.secret, strategy: secretStrategy },
-  { group: '', resource: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true, shortNames: ['sa'], schema: core.serviceAccount },
+  {
+    group: '',
+    resource: 'resourcequotas',
+    kind: 'ResourceQuota',
+    namespaced: true,
+    shortNames: ['quota'],
+    status: true,
+    schema: core.resourceQuota,
+  },
+  {
+    group: '',
+    resource: 'secrets',
+    kind: 'Secret',
+    namespaced: true,
+    schema: core.secret,
+    strategy: secretStrategy,
+  },
+  {
+    group: '',
+    resource: 'serviceaccounts',
+    kind: 'ServiceAccount',
+    namespaced: true,
+    shortNames: ['sa'],
+    schema: core.serviceAccount,
+  },
   {
     group: '',
     resource: 'services',
@@ -193,7 +256,14 @@ const ROWS: Row[] = [
   },
 
   // apps/v1
-  { group: 'apps', resource: 'controllerrevisions', kind: 'ControllerRevision', namespaced: true, schema: wl.controllerRevision, strategy: controllerRevisionStrategy },
+  {
+    group: 'apps',
+    resource: 'controllerrevisions',
+    kind: 'ControllerRevision',
+    namespaced: true,
+    schema: wl.controllerRevision,
+    strategy: controllerRevisionStrategy,
+  },
   {
     group: 'apps',
     resource: 'daemonsets',
@@ -247,11 +317,34 @@ const ROWS: Row[] = [
   },
 
   // events.k8s.io/v1 (stored on its own: no field-name conversion to core/v1 events yet)
-  { group: 'events.k8s.io', resource: 'events', kind: 'Event', namespaced: true, shortNames: ['ev'], schema: apis.eventsV1Event },
+  {
+    group: 'events.k8s.io',
+    resource: 'events',
+    kind: 'Event',
+    namespaced: true,
+    shortNames: ['ev'],
+    schema: apis.eventsV1Event,
+  },
 
   // authentication.k8s.io/v1 and authorization.k8s.io/v1: create-only reviews the server answers
-  { group: 'authentication.k8s.io', resource: 'selfsubjectreviews', kind: 'SelfSubjectReview', namespaced: false, verbs: ['create'], schema: apis.selfSubjectReview, review: 'selfsubject' },
-  { group: 'authentication.k8s.io', resource: 'tokenreviews', kind: 'TokenReview', namespaced: false, verbs: ['create'], schema: apis.tokenReview, review: 'token' },
+  {
+    group: 'authentication.k8s.io',
+    resource: 'selfsubjectreviews',
+    kind: 'SelfSubjectReview',
+    namespaced: false,
+    verbs: ['create'],
+    schema: apis.selfSubjectReview,
+    review: 'selfsubject',
+  },
+  {
+    group: 'authentication.k8s.io',
+    resource: 'tokenreviews',
+    kind: 'TokenReview',
+    namespaced: false,
+    verbs: ['create'],
+    schema: apis.tokenReview,
+    review: 'token',
+  },
   {
     group: 'authorization.k8s.io',
     resource: 'localsubjectaccessreviews',
@@ -279,7 +372,15 @@ const ROWS: Row[] = [
     schema: apis.selfSubjectRulesReview,
     review: 'access',
   },
-  { group: 'authorization.k8s.io', resource: 'subjectaccessreviews', kind: 'SubjectAccessReview', namespaced: false, verbs: ['create'], schema: apis.subjectAccessReview, review: 'access' },
+  {
+    group: 'authorization.k8s.io',
+    resource: 'subjectaccessreviews',
+    kind: 'SubjectAccessReview',
+    namespaced: false,
+    verbs: ['create'],
+    schema: apis.subjectAccessReview,
+    review: 'access',
+  },
 
   // autoscaling/v2 (v1 shares storage and would need conversion: not served)
   {
@@ -297,8 +398,29 @@ const ROWS: Row[] = [
   },
 
   // batch/v1
-  { group: 'batch', resource: 'cronjobs', kind: 'CronJob', namespaced: true, shortNames: ['cj'], categories: ALL, status: true, generation: true, schema: wl.cronJob, strategy: cronJobStrategy },
-  { group: 'batch', resource: 'jobs', kind: 'Job', namespaced: true, categories: ALL, status: true, generation: true, schema: wl.job, strategy: jobStrategy },
+  {
+    group: 'batch',
+    resource: 'cronjobs',
+    kind: 'CronJob',
+    namespaced: true,
+    shortNames: ['cj'],
+    categories: ALL,
+    status: true,
+    generation: true,
+    schema: wl.cronJob,
+    strategy: cronJobStrategy,
+  },
+  {
+    group: 'batch',
+    resource: 'jobs',
+    kind: 'Job',
+    namespaced: true,
+    categories: ALL,
+    status: true,
+    generation: true,
+    schema: wl.job,
+    strategy: jobStrategy,
+  },
 
   // certificates.k8s.io/v1
   {
@@ -312,8 +434,25 @@ const ROWS: Row[] = [
   },
 
   // networking.k8s.io/v1
-  { group: 'networking.k8s.io', resource: 'ingressclasses', kind: 'IngressClass', namespaced: false, generation: true, schema: apis.ingressClass },
-  { group: 'networking.k8s.io', resource: 'ingresses', kind: 'Ingress', namespaced: true, shortNames: ['ing'], status: true, generation: true, schema: apis.ingress, strategy: ingressStrategy },
+  {
+    group: 'networking.k8s.io',
+    resource: 'ingressclasses',
+    kind: 'IngressClass',
+    namespaced: false,
+    generation: true,
+    schema: apis.ingressClass,
+  },
+  {
+    group: 'networking.k8s.io',
+    resource: 'ingresses',
+    kind: 'Ingress',
+    namespaced: true,
+    shortNames: ['ing'],
+    status: true,
+    generation: true,
+    schema: apis.ingress,
+    strategy: ingressStrategy,
+  },
   {
     group: 'networking.k8s.io',
     resource: 'networkpolicies',
@@ -326,19 +465,78 @@ const ROWS: Row[] = [
   },
 
   // policy/v1
-  { group: 'policy', resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', namespaced: true, shortNames: ['pdb'], status: true, generation: true, schema: apis.podDisruptionBudget },
+  {
+    group: 'policy',
+    resource: 'poddisruptionbudgets',
+    kind: 'PodDisruptionBudget',
+    namespaced: true,
+    shortNames: ['pdb'],
+    status: true,
+    generation: true,
+    schema: apis.podDisruptionBudget,
+  },
 
   // rbac.authorization.k8s.io/v1
-  { group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false, schema: apis.roleBinding, strategy: clusterRoleBindingStrategy },
-  { group: 'rbac.authorization.k8s.io', resource: 'clusterroles', kind: 'ClusterRole', namespaced: false, schema: apis.clusterRole, strategy: roleStrategy },
-  { group: 'rbac.authorization.k8s.io', resource: 'rolebindings', kind: 'RoleBinding', namespaced: true, schema: apis.roleBinding, strategy: roleBindingStrategy },
-  { group: 'rbac.authorization.k8s.io', resource: 'roles', kind: 'Role', namespaced: true, schema: apis.role, strategy: roleStrategy },
+  {
+    group: 'rbac.authorization.k8s.io',
+    resource: 'clusterrolebindings',
+    kind: 'ClusterRoleBinding',
+    namespaced: false,
+    schema: apis.roleBinding,
+    strategy: clusterRoleBindingStrategy,
+  },
+  {
+    group: 'rbac.authorization.k8s.io',
+    resource: 'clusterroles',
+    kind: 'ClusterRole',
+    namespaced: false,
+    schema: apis.clusterRole,
+    strategy: roleStrategy,
+  },
+  {
+    group: 'rbac.authorization.k8s.io',
+    resource: 'rolebindings',
+    kind: 'RoleBinding',
+    namespaced: true,
+    schema: apis.roleBinding,
+    strategy: roleBindingStrategy,
+  },
+  {
+    group: 'rbac.authorization.k8s.io',
+    resource: 'roles',
+    kind: 'Role',
+    namespaced: true,
+    schema: apis.role,
+    strategy: roleStrategy,
+  },
 
   // storage.k8s.io/v1
-  { group: 'storage.k8s.io', resource: 'csidrivers', kind: 'CSIDriver', namespaced: false, schema: apis.csiDriver, strategy: csiDriverStrategy },
+  {
+    group: 'storage.k8s.io',
+    resource: 'csidrivers',
+    kind: 'CSIDriver',
+    namespaced: false,
+    schema: apis.csiDriver,
+    strategy: csiDriverStrategy,
+  },
   { group: 'storage.k8s.io', resource: 'csinodes', kind: 'CSINode', namespaced: false, schema: apis.csiNode },
-  { group: 'storage.k8s.io', resource: 'storageclasses', kind: 'StorageClass', namespaced: false, shortNames: ['sc'], schema: apis.storageClass, strategy: storageClassStrategy },
-  { group: 'storage.k8s.io', resource: 'volumeattachments', kind: 'VolumeAttachment', namespaced: false, status: true, schema: apis.volumeAttachment },
+  {
+    group: 'storage.k8s.io',
+    resource: 'storageclasses',
+    kind: 'StorageClass',
+    namespaced: false,
+    shortNames: ['sc'],
+    schema: apis.storageClass,
+    strategy: storageClassStrategy,
+  },
+  {
+    group: 'storage.k8s.io',
+    resource: 'volumeattachments',
+    kind: 'VolumeAttachment',
+    namespaced: false,
+    status: true,
+    schema: apis.volumeAttachment,
+  },
 
   // admissionregistration.k8s.io/v1
   {
@@ -397,13 +595,29 @@ const ROWS: Row[] = [
   },
 
   // scheduling.k8s.io/v1
-  { group: 'scheduling.k8s.io', resource: 'priorityclasses', kind: 'PriorityClass', namespaced: false, shortNames: ['pc'], schema: apis.priorityClass, strategy: priorityClassStrategy },
+  {
+    group: 'scheduling.k8s.io',
+    resource: 'priorityclasses',
+    kind: 'PriorityClass',
+    namespaced: false,
+    shortNames: ['pc'],
+    schema: apis.priorityClass,
+    strategy: priorityClassStrategy,
+  },
 
   // coordination.k8s.io/v1
   { group: 'coordination.k8s.io', resource: 'leases', kind: 'Lease', namespaced: true, schema: apis.lease },
 
   // discovery.k8s.io/v1
-  { group: 'discovery.k8s.io', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true, generation: true, schema: apis.endpointSlice, strategy: endpointSliceStrategy },
+  {
+    group: 'discovery.k8s.io',
+    resource: 'endpointslices',
+    kind: 'EndpointSlice',
+    namespaced: true,
+    generation: true,
+    schema: apis.endpointSlice,
+    strategy: endpointSliceStrategy,
+  },
 ];
 
 function toDef(r: Row): ResourceDef {
@@ -438,5 +652,8 @@ function toDef(r: Row): ResourceDef {
 /** Every built-in resource, in discovery order. A fresh array of fresh rows on each call. */
 export function builtinResources(): ResourceDef[] {
   const rank = (g: string) => GROUP_ORDER.indexOf(g);
-  return ROWS.map(toDef).sort((a, b) => rank(a.group) - rank(b.group) || (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0));
+  return ROWS.map(toDef).sort(
+    (a, b) =>
+      rank(a.group) - rank(b.group) || (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0),
+  );
 }

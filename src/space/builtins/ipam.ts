@@ -48,7 +48,8 @@ export class Ipam implements IpamApi {
     const [addr, bits] = this.serviceCIDR.split('/');
     const start = ipToInt(addr);
     const prefix = Number(bits);
-    if (start === undefined || !(prefix >= 8 && prefix <= 30)) throw new Error(`invalid service CIDR ${this.serviceCIDR}`);
+    if (start === undefined || !(prefix >= 8 && prefix <= 30))
+      throw new Error(`invalid service CIDR ${this.serviceCIDR}`);
     this.size = 2 ** (32 - prefix);
     this.base = start - (start % this.size);
   }
@@ -87,7 +88,9 @@ export class Ipam implements IpamApi {
     const n = ipToInt(ip);
     // Network and broadcast addresses are outside the usable range too.
     if (n === undefined || n <= this.base || n >= this.base + this.size - 1)
-      throw new IpamError(`the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${this.serviceCIDR}`);
+      throw new IpamError(
+        `the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${this.serviceCIDR}`,
+      );
     return n;
   }
 
@@ -114,7 +117,9 @@ export class Ipam implements IpamApi {
     const [lo, hi] = this.nodePortRange;
     if (requested !== undefined && requested !== 0) {
       if (!Number.isInteger(requested) || requested < lo || requested > hi)
-        throw new IpamError(`provided port is not in the valid range. The range of valid ports is ${lo}-${hi}`);
+        throw new IpamError(
+          `provided port is not in the valid range. The range of valid ports is ${lo}-${hi}`,
+        );
       if (this.usedPorts.has(requested)) throw new IpamError('provided port is already allocated');
       this.usedPorts.add(requested);
       return requested;
@@ -145,7 +150,11 @@ export class Ipam implements IpamApi {
   /** Mark what a stored Service holds as used (start-up rebuild). */
   observe(service: KObject): void {
     const spec = service?.spec ?? {};
-    const ips = new Set<string>([...(Array.isArray(spec.clusterIPs) ? spec.clusterIPs : []), spec.clusterIP].filter((x) => typeof x === 'string'));
+    const ips = new Set<string>(
+      [...(Array.isArray(spec.clusterIPs) ? spec.clusterIPs : []), spec.clusterIP].filter(
+        (x) => typeof x === 'string',
+      ),
+    );
     for (const ip of ips) {
       const n = ipToInt(ip);
       if (n !== undefined && n > this.base && n < this.base + this.size - 1) this.usedIPs.add(n);

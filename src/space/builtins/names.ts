@@ -83,7 +83,13 @@ export function configMapKey(v: string): string[] {
   if (v.length > 253) errs.push(maxLenError(253));
   if (!configKeyRe.test(v))
     errs.push(
-      regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_KEY, 'key.name', 'KEY_NAME', 'key-name'),
+      regexError(
+        "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+        CONFIG_KEY,
+        'key.name',
+        'KEY_NAME',
+        'key-name',
+      ),
     );
   if (v === '.') errs.push("must not be '.'");
   else if (v === '..') errs.push("must not be '..'");
@@ -95,7 +101,8 @@ export function configMapKey(v: string): string[] {
 export function portName(v: string): string[] {
   const errs: string[] = [];
   if (v.length > 15) errs.push(maxLenError(15));
-  if (!anchored(IANA_SVC_NAME).test(v)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!anchored(IANA_SVC_NAME).test(v))
+    errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
   if (!/[a-z]/.test(v)) errs.push('must contain at least one letter (a-z)');
   if (v.includes('--')) errs.push('must not contain consecutive hyphens (--)');
   if (v.startsWith('-') || v.endsWith('-')) errs.push('must not begin or end with a hyphen (-)');

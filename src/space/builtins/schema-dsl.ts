@@ -119,6 +119,7 @@ export function patchStrategy(s: Schema, strategy: string): Schema {
 /** `base` plus extra properties (Go struct embedding). */
 export function extend(base: Schema, properties: Record<string, Schema>, o: ObjOpts = {}): Schema {
   const merged = obj({ ...(base.properties ?? {}), ...properties }, o);
-  if (base['x-kubernetes-map-type'] && !o.atomic) merged['x-kubernetes-map-type'] = base['x-kubernetes-map-type'];
+  if (base['x-kubernetes-map-type'] && !o.atomic)
+    merged['x-kubernetes-map-type'] = base['x-kubernetes-map-type'];
   return merged;
 }

@@ -29,7 +29,13 @@ const MODEL_NAMES: Record<string, string> = {
 
 const preserves = (s: JSONSchemaProps): boolean => s['x-kubernetes-preserve-unknown-fields'] === true;
 
-function compare(s: JSONSchemaProps | undefined, type: string, format: string, path: string, problems: string[]): void {
+function compare(
+  s: JSONSchemaProps | undefined,
+  type: string,
+  format: string,
+  path: string,
+  problems: string[],
+): void {
   if (!s) return void problems.push(`${path}: no schema`);
   if (preserves(s) && !s.properties && !s.items && !s.additionalProperties) return;
   const arr = /^Array<(.+)>$/.exec(type);
@@ -46,16 +52,21 @@ function compare(s: JSONSchemaProps | undefined, type: string, format: string, p
   const intOrString = s['x-kubernetes-int-or-string'] === true;
   switch (type) {
     case 'string':
-      if (s.type !== 'string' && !intOrString) problems.push(`${path}: expected string, schema has ${s.type}`);
-      if ((format === 'byte' || format === 'date-time') && s.format !== format) problems.push(`${path}: expected format ${format}`);
+      if (s.type !== 'string' && !intOrString)
+        problems.push(`${path}: expected string, schema has ${s.type}`);
+      if ((format === 'byte' || format === 'date-time') && s.format !== format)
+        problems.push(`${path}: expected format ${format}`);
       return;
     case 'Date':
     case 'V1MicroTime':
-      if (s.type !== 'string' || s.format !== 'date-time' || !s['x-kstellar-time']) problems.push(`${path}: expected a time`);
+      if (s.type !== 'string' || s.format !== 'date-time' || !s['x-kstellar-time'])
+        problems.push(`${path}: expected a time`);
       return;
     case 'number':
-      if (s.type !== 'integer' && s.type !== 'number') problems.push(`${path}: expected number, schema has ${s.type}`);
-      else if (format && s.format !== format) problems.push(`${path}: expected format ${format}, schema has ${s.format}`);
+      if (s.type !== 'integer' && s.type !== 'number')
+        problems.push(`${path}: expected number, schema has ${s.type}`);
+      else if (format && s.format !== format)
+        problems.push(`${path}: expected format ${format}, schema has ${s.format}`);
       return;
     case 'boolean':
       if (s.type !== 'boolean') problems.push(`${path}: expected boolean, schema has ${s.type}`);
@@ -80,7 +91,8 @@ function compare(s: JSONSchemaProps | undefined, type: string, format: string, p
     }
     compare(sub, a.type, a.format, `${path}.${a.baseName}`, problems);
   }
-  for (const k of Object.keys(s.properties)) if (!names.has(k)) problems.push(`${path}.${k}: not a field of ${type}`);
+  for (const k of Object.keys(s.properties))
+    if (!names.has(k)) problems.push(`${path}.${k}: not a field of ${type}`);
 }
 
 describe('the oracle itself', () => {

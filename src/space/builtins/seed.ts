@@ -75,17 +75,44 @@ const VIEW_RULES = [
 
 /** What `edit` may change on top of `view`. */
 const EDIT_RULES = [
-  rule([''], ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'secrets', 'services/proxy'], READ),
+  rule(
+    [''],
+    ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'secrets', 'services/proxy'],
+    READ,
+  ),
   rule([''], ['serviceaccounts'], ['impersonate']),
   rule([''], ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'], WRITE),
   rule([''], ['pods/eviction'], ['create']),
   rule(
     [''],
-    ['configmaps', 'events', 'persistentvolumeclaims', 'replicationcontrollers', 'replicationcontrollers/scale', 'secrets', 'serviceaccounts', 'services', 'services/proxy'],
+    [
+      'configmaps',
+      'events',
+      'persistentvolumeclaims',
+      'replicationcontrollers',
+      'replicationcontrollers/scale',
+      'secrets',
+      'serviceaccounts',
+      'services',
+      'services/proxy',
+    ],
     WRITE,
   ),
   rule([''], ['serviceaccounts/token'], ['create']),
-  rule(['apps'], ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale'], WRITE),
+  rule(
+    ['apps'],
+    [
+      'daemonsets',
+      'deployments',
+      'deployments/rollback',
+      'deployments/scale',
+      'replicasets',
+      'replicasets/scale',
+      'statefulsets',
+      'statefulsets/scale',
+    ],
+    WRITE,
+  ),
   rule(['autoscaling'], ['horizontalpodautoscalers'], WRITE),
   rule(['batch'], ['cronjobs', 'jobs'], WRITE),
   rule(['networking.k8s.io'], ['ingresses', 'networkpolicies'], WRITE),
@@ -107,7 +134,11 @@ function aggregatedRole(name: string, rules: object[], aggregateFrom: string, ag
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
     metadata: { name, labels, annotations: { ...AUTOUPDATE } },
-    aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [`rbac.authorization.k8s.io/aggregate-to-${aggregateFrom}`]: 'true' } }] },
+    aggregationRule: {
+      clusterRoleSelectors: [
+        { matchLabels: { [`rbac.authorization.k8s.io/aggregate-to-${aggregateFrom}`]: 'true' } },
+      ],
+    },
     rules,
   };
 }
@@ -138,7 +169,15 @@ export function builtinSeedObjects(): KObject[] {
     aggregatedRole('admin', [...VIEW_RULES, ...EDIT_RULES, ...ADMIN_RULES], 'admin'),
     aggregatedRole('edit', [...VIEW_RULES, ...EDIT_RULES], 'edit', 'admin'),
     aggregatedRole('view', VIEW_RULES, 'view', 'edit'),
-    priorityClass('system-cluster-critical', 2000000000, 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.'),
-    priorityClass('system-node-critical', 2000001000, 'Used for system critical pods that must not be moved from their current node.'),
+    priorityClass(
+      'system-cluster-critical',
+      2000000000,
+      'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.',
+    ),
+    priorityClass(
+      'system-node-critical',
+      2000001000,
+      'Used for system critical pods that must not be moved from their current node.',
+    ),
   ].map((o) => structuredClone(o));
 }

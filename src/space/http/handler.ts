@@ -18,6 +18,7 @@ import { parseLabelSelector, matchesLabels, parseFieldSelector, matchesFields, l
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchApplyError, PatchDecodeError, PatchTooLargeError } from '../patch/index.js';
 import type { UserInfo } from './auth.js';
 import { evalJsonPath } from '../jsonpath.js';
+import { decodeProtobufObject } from '../protobuf/index.js';
 
 /** Everything the handler needs from the space. */
 export interface HandlerDeps {
@@ -335,14 +336,20 @@ export class ApiHandler {
 
   private watch(ctx: Ctx, def: ResourceDef, namespace: string | undefined, rep: Representation): void {
     const q = ctx.q;
-    if (q.get('sendInitialEvents') !== null)
-      throw errors.invalidRequest(
-        'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled',
-        [{ reason: 'FieldValueForbidden', message: 'Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled', field: 'sendInitialEvents' }],
-      );
-    if (q.get('resourceVersionMatch')) throw invalidListOptions('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+    const sendInitialRaw = q.get('sendInitialEvents');
+    const rvMatch = q.get('resourceVersionMatch');
+    if (sendInitialRaw !== null && sendInitialRaw !== 'true' && sendInitialRaw !== 'false') throw errors.badRequest(`sendInitialEvents: invalid value "${sendInitialRaw}"`);
+    if (sendInitialRaw !== null && rvMatch !== 'NotOlderThan')
+      throw invalidListOptions('sendInitialEvents', "sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan", 'FieldValueForbidden');
+    if (rvMatch && sendInitialRaw === null) throw invalidListOptions('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+    if (rvMatch && rvMatch !== 'NotOlderThan') throw invalidListOptions('resourceVersionMatch', `Unsupported value: "${rvMatch}": supported values: "NotOlderThan"`);
+    // WatchList (streaming list): initial ADDED events, then a bookmark marking their end.
+    const watchList = sendInitialRaw === 'true';
     const include = includeObject(q);
-    const filter = this.selectors(ctx, def) ?? (() => true);
+    const selector = this.selectors(ctx, def);
+    const filter = selector ?? (() => true);
+    // Without selectors or conversion the stored JSON text is the event object as is.
+    const rawOk = !selector && rep.kind === 'object' && !def.crd;
     const rvParam = q.get('resourceVersion');
     const bookmarks = q.get('allowWatchBookmarks') === 'true';
     const timeoutSec = q.get('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : 1800 + Math.floor(Math.random() * 1800);
@@ -361,7 +368,13 @@ export class ApiHandler {
 
     let fromRev: number;
     const initial: string[] = [];
-    if (!rvParam || rvParam === '0') {
+    if (watchList && rvParam && rvParam !== '0') {
+      const n = Number(rvParam);
+      if (!Number.isInteger(n) || n < 0) throw errors.badRequest(`invalid resource version: ${rvParam}`);
+      if (n > this.d.committedRev())
+        throw errors.timeout(`Timeout: Too large resource version: ${n}, current: ${this.d.committedRev()}`, [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], 1);
+    }
+    if (watchList || !rvParam || rvParam === '0') {
       // Start "at most recent": synthetic ADDED events for the current state.
       const snap = this.d.store.list({ prefix, filter });
       fromRev = snap.rev;
@@ -394,12 +407,23 @@ export class ApiHandler {
       }
     };
     for (const line of initial) write(line);
+    if (watchList && bookmarks)
+      write(
+        JSON.stringify({
+          type: 'BOOKMARK',
+          object: { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: String(fromRev), annotations: { 'k8s.io/initial-events-end': 'true' } } },
+        }) + '\n',
+      );
     try {
       handle = this.d.store.watch({
         prefix,
         fromRev,
         onEvent: (e) => {
           lastRev = e.rev;
+          if (rawOk && e.raw !== undefined) {
+            write(`{"type":"${e.type}","object":${e.raw}}\n`);
+            return;
+          }
           const nowMatch = e.type !== 'DELETED' && filter(e.object);
           const wasMatch = e.prev ? filter(e.prev) : false;
           if (e.type === 'ADDED') {
@@ -445,10 +469,7 @@ export class ApiHandler {
     const buf = await readBody(ctx.req);
     const fmt = bodyFormat(ctx.req.headers['content-type']);
     if (fmt === 'json' || fmt === 'yaml') return decodeStructured(buf, fmt, `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}`);
-    if (fmt === 'protobuf')
-      throw errors.unsupportedMediaType(
-        `the body of the request was in an unknown format - protobuf request bodies (here for ${def.kind}) are not supported by this server yet; send application/json`,
-      );
+    if (fmt === 'protobuf') return decodeProtobufObject(buf, { group: def.group, version: def.version, kind: def.kind }).object;
     throw errors.unsupportedMediaType(
       `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
     );
@@ -574,8 +595,8 @@ export class ApiHandler {
     let body: any = {};
     if (buf.length) {
       const fmt = bodyFormat(ctx.req.headers['content-type']);
-      if (fmt === 'protobuf') throw errors.unsupportedMediaType('protobuf DeleteOptions bodies are not supported by this server yet; send application/json');
-      body = decodeStructured(buf, fmt === 'yaml' ? 'yaml' : 'json', 'DeleteOptions');
+      if (fmt === 'protobuf') body = decodeProtobufObject(buf, { group: '', version: 'v1', kind: 'DeleteOptions' }).object;
+      else body = decodeStructured(buf, fmt === 'yaml' ? 'yaml' : 'json', 'DeleteOptions');
     }
     const q = ctx.q;
     const policy = body.propagationPolicy ?? q.get('propagationPolicy') ?? undefined;
@@ -588,6 +609,7 @@ export class ApiHandler {
   private async delete(ctx: Ctx, def: ResourceDef, namespace: string | undefined, name: string): Promise<void> {
     const opts = await this.readDeleteOptions(ctx);
     const r = await this.d.objects.delete(def, namespace, name, opts);
+    ctx.warnings.push(...(r.warnings ?? []));
     const returnsObject = def.group === '' && ['namespaces', 'pods', 'services'].includes(def.resource);
     if (!r.deleted || returnsObject) return respond(ctx, 200, r.object);
     respond(ctx, 200, {
@@ -621,8 +643,11 @@ export class ApiHandler {
   private async review(ctx: Ctx, def: ResourceDef, _namespace: string | undefined): Promise<void> {
     const buf = await readBody(ctx.req);
     const fmt = bodyFormat(ctx.req.headers['content-type']);
-    if (fmt === 'protobuf') throw errors.unsupportedMediaType(`protobuf request bodies (here for ${def.kind}) are not supported by this server yet; send application/json`);
-    const body = decodeStructured(buf, fmt === 'yaml' ? 'yaml' : 'json', def.kind) as KObject;
+    const body = (
+      fmt === 'protobuf'
+        ? decodeProtobufObject(buf, { group: def.group, version: def.version, kind: def.kind }).object
+        : decodeStructured(buf, fmt === 'yaml' ? 'yaml' : 'json', def.kind)
+    ) as KObject;
     const out: KObject = { ...body, apiVersion: apiVersionOf(def), kind: def.kind, metadata: { ...(body.metadata ?? {}), creationTimestamp: null as unknown as string } };
     const user = ctx.user;
     if (def.review === 'access') out.status = { allowed: true, reason: 'kstellar spaces allow every authenticated user' };
@@ -647,8 +672,8 @@ function listMeta(meta: { rv?: string; cont?: string; remaining?: number }): Rec
   return m;
 }
 
-function invalidListOptions(field: string, msg: string): ApiError {
-  return errors.invalidRequest(`ListOptions.meta.k8s.io "" is invalid: ${field}: Forbidden: ${msg}`, [{ reason: 'FieldValueForbidden', message: `Forbidden: ${msg}`, field }]);
+function invalidListOptions(field: string, msg: string, reason = 'FieldValueForbidden'): ApiError {
+  return errors.invalidRequest(`ListOptions.meta.k8s.io "" is invalid: ${field}: Forbidden: ${msg}`, [{ reason, message: `Forbidden: ${msg}`, field }]);
 }
 
 function expiredContinue(key: string): ApiError {

@@ -121,9 +121,9 @@ describe('validateValue: value validations', () => {
     const errs = validateValue({ spec: { l: [1, 'x', 3], m: { a: 'x', b: 2 } } }, s);
     expect(errs.map(formatFieldError)).toEqual([
       'spec.name: Required value',
-      'spec.l: Too many: must have at most 2 items',
+      'spec.l: Too many: 3: must have at most 2 items',
       'spec.l[1]: Invalid value: "string": spec.l[1] in body must be of type integer: "string"',
-      'spec.m: Too many: must have at most 1 items',
+      'spec.m: Too many: 2: must have at most 1 items',
       'spec.m.b: Invalid value: "integer": spec.m.b in body must be of type string: "integer"',
     ]);
     expect(errs[1]).toMatchObject({ type: 'FieldValueTooMany', value: 3 });

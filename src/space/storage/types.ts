@@ -27,6 +27,9 @@ export interface StoreEvent {
   object: KObject;
   /** The object before the change (MODIFIED, DELETED). */
   prev?: KObject;
+  /** JSON text of `object`, so watch streams can be written without re-serialising. */
+  raw?: string;
+  prevRaw?: string;
 }
 
 export interface ListOptions {

@@ -17,7 +17,14 @@ import {
   time,
   type Schema,
 } from '../schema-dsl.js';
-import { condition, conditions, labelSelector, labelSelectorRequirement, metaCondition, resource } from './meta.js';
+import {
+  condition,
+  conditions,
+  labelSelector,
+  labelSelectorRequirement,
+  metaCondition,
+  resource,
+} from './meta.js';
 import { persistentVolumeSpec } from './core.js';
 import { objectReference, topologySelectorTerm, typedLocalObjectReference } from './pod.js';
 
@@ -137,7 +144,12 @@ export const podDisruptionBudget = resource({
 
 const crossVersionObjectReference = obj({ kind: str(), name: str(), apiVersion: str() });
 const metricIdentifier = obj({ name: str(), selector: labelSelector });
-const metricTarget = obj({ type: str(), value: quantity(), averageValue: quantity(), averageUtilization: int() });
+const metricTarget = obj({
+  type: str(),
+  value: quantity(),
+  averageValue: quantity(),
+  averageUtilization: int(),
+});
 const metricValueStatus = obj({ value: quantity(), averageValue: quantity(), averageUtilization: int() });
 const scalingRules = obj({
   stabilizationWindowSeconds: int(),
@@ -154,7 +166,11 @@ export const horizontalPodAutoscaler = resource({
     metrics: atomic(
       obj({
         type: str(),
-        object: obj({ describedObject: crossVersionObjectReference, target: metricTarget, metric: metricIdentifier }),
+        object: obj({
+          describedObject: crossVersionObjectReference,
+          target: metricTarget,
+          metric: metricIdentifier,
+        }),
         pods: obj({ metric: metricIdentifier, target: metricTarget }),
         resource: obj({ name: str(), target: metricTarget }),
         containerResource: obj({ name: str(), target: metricTarget, container: str() }),
@@ -171,7 +187,11 @@ export const horizontalPodAutoscaler = resource({
     currentMetrics: atomic(
       obj({
         type: str(),
-        object: obj({ metric: metricIdentifier, current: metricValueStatus, describedObject: crossVersionObjectReference }),
+        object: obj({
+          metric: metricIdentifier,
+          current: metricValueStatus,
+          describedObject: crossVersionObjectReference,
+        }),
         pods: obj({ metric: metricIdentifier, current: metricValueStatus }),
         resource: obj({ name: str(), current: metricValueStatus }),
         containerResource: obj({ name: str(), current: metricValueStatus, container: str() }),
@@ -477,7 +497,14 @@ export const customResourceDefinition = resource({
           scale: obj({ specReplicasPath: str(), statusReplicasPath: str(), labelSelectorPath: str() }),
         }),
         additionalPrinterColumns: atomic(
-          obj({ name: str(), type: str(), format: str(), description: str(), priority: int(), jsonPath: str() }),
+          obj({
+            name: str(),
+            type: str(),
+            format: str(),
+            description: str(),
+            priority: int(),
+            jsonPath: str(),
+          }),
         ),
         selectableFields: atomic(obj({ jsonPath: str() })),
       }),

@@ -1,4 +1,16 @@
-import { anyObj, arr, atomic, bool, int64, obj, str, strList, strMap, time, type Schema } from '../schema-dsl.js';
+import {
+  anyObj,
+  arr,
+  atomic,
+  bool,
+  int64,
+  obj,
+  str,
+  strList,
+  strMap,
+  time,
+  type Schema,
+} from '../schema-dsl.js';
 
 /** k8s.io/apimachinery meta/v1 types shared by every kind. */
 

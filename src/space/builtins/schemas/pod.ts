@@ -46,9 +46,15 @@ export const typedObjectReference = obj({ apiGroup: str(), kind: str(), name: st
 export const secretReference = obj({ name: str(), namespace: str() }, { atomic: true });
 
 const objectFieldSelector = obj({ apiVersion: str(), fieldPath: str() }, { atomic: true });
-const resourceFieldSelector = obj({ containerName: str(), resource: str(), divisor: quantity() }, { atomic: true });
+const resourceFieldSelector = obj(
+  { containerName: str(), resource: str(), divisor: quantity() },
+  { atomic: true },
+);
 const keySelector = obj({ name: str(), key: str(), optional: bool() }, { atomic: true });
-const fileKeySelector = obj({ volumeName: str(), path: str(), key: str(), optional: bool() }, { atomic: true });
+const fileKeySelector = obj(
+  { volumeName: str(), path: str(), key: str(), optional: bool() },
+  { atomic: true },
+);
 
 const nodeSelectorRequirement = obj({ key: str(), operator: str(), values: strList() });
 export const nodeSelectorTerm = obj(
@@ -184,7 +190,11 @@ export const container = obj({
   command: strList(),
   args: strList(),
   workingDir: str(),
-  ports: arr(containerPort, { mapKeys: ['containerPort', 'protocol'], mergeKey: 'containerPort', strategy: 'merge' }),
+  ports: arr(containerPort, {
+    mapKeys: ['containerPort', 'protocol'],
+    mergeKey: 'containerPort',
+    strategy: 'merge',
+  }),
   envFrom: atomic(envFromSource),
   env: arr(envVar, { mapKeys: ['name'], mergeKey: 'name', strategy: 'merge' }),
   resources: resourceRequirements,
@@ -350,7 +360,9 @@ const podAffinity = obj({
 export const affinity = obj({
   nodeAffinity: obj({
     requiredDuringSchedulingIgnoredDuringExecution: nodeSelector,
-    preferredDuringSchedulingIgnoredDuringExecution: atomic(obj({ weight: int(), preference: nodeSelectorTerm })),
+    preferredDuringSchedulingIgnoredDuringExecution: atomic(
+      obj({ weight: int(), preference: nodeSelectorTerm }),
+    ),
   }),
   podAffinity,
   podAntiAffinity: podAffinity,
@@ -405,7 +417,11 @@ export const podSpec = obj({
   affinity,
   schedulerName: str(),
   tolerations: atomic(toleration),
-  hostAliases: arr(obj({ ip: str(), hostnames: strList() }), { mapKeys: ['ip'], mergeKey: 'ip', strategy: 'merge' }),
+  hostAliases: arr(obj({ ip: str(), hostnames: strList() }), {
+    mapKeys: ['ip'],
+    mergeKey: 'ip',
+    strategy: 'merge',
+  }),
   priorityClassName: str(),
   priority: int(),
   dnsConfig: obj({
@@ -470,7 +486,10 @@ const containerStatus = obj({
   }),
   user: obj({ linux: obj({ uid: int64(), gid: int64(), supplementalGroups: atomic(int64()) }) }),
   allocatedResourcesStatus: arr(
-    obj({ name: str(), resources: arr(obj({ resourceID: str(), health: str() }), { mapKeys: ['resourceID'] }) }),
+    obj({
+      name: str(),
+      resources: arr(obj({ resourceID: str(), health: str() }), { mapKeys: ['resourceID'] }),
+    }),
     byName,
   ),
   stopSignal: str(),

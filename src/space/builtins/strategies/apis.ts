@@ -25,12 +25,14 @@ function validateRules(rules: unknown): FieldError[] {
   const errs: FieldError[] = [];
   asArray(rules).forEach((r, i) => {
     const p = `rules[${i}]`;
-    if (!asArray(r?.verbs).length) errs.push(fieldErr.required(`${p}.verbs`, 'verbs must contain at least one value'));
+    if (!asArray(r?.verbs).length)
+      errs.push(fieldErr.required(`${p}.verbs`, 'verbs must contain at least one value'));
     const nonResource = asArray(r?.nonResourceURLs).length > 0;
     if (!nonResource && !asArray(r?.apiGroups).length && !asArray(r?.resources).length) return;
     if (!nonResource && !asArray(r?.apiGroups).length)
       errs.push(fieldErr.required(`${p}.apiGroups`, 'resource rules must supply at least one api group'));
-    if (!nonResource && !asArray(r?.resources).length) errs.push(fieldErr.required(`${p}.resources`, 'resource rules must supply at least one resource'));
+    if (!nonResource && !asArray(r?.resources).length)
+      errs.push(fieldErr.required(`${p}.resources`, 'resource rules must supply at least one resource'));
   });
   return errs;
 }
@@ -39,7 +41,8 @@ function validateBinding(obj: KObject, old: KObject | undefined, clusterScoped: 
   const errs: FieldError[] = [];
   const ref = obj.roleRef ?? {};
   const kinds = clusterScoped ? ['ClusterRole'] : ['Role', 'ClusterRole'];
-  if (ref.apiGroup !== RBAC_GROUP) errs.push(fieldErr.notSupported('roleRef.apiGroup', ref.apiGroup ?? '', [RBAC_GROUP]));
+  if (ref.apiGroup !== RBAC_GROUP)
+    errs.push(fieldErr.notSupported('roleRef.apiGroup', ref.apiGroup ?? '', [RBAC_GROUP]));
   if (!kinds.includes(ref.kind)) errs.push(fieldErr.notSupported('roleRef.kind', ref.kind ?? '', kinds));
   if (unset(ref.name)) errs.push(fieldErr.required('roleRef.name'));
   asArray(obj.subjects).forEach((s, i) => {
@@ -52,13 +55,15 @@ function validateBinding(obj: KObject, old: KObject | undefined, clusterScoped: 
         break;
       case 'User':
       case 'Group':
-        if (s.apiGroup !== RBAC_GROUP) errs.push(fieldErr.notSupported(`${p}.apiGroup`, s.apiGroup ?? '', [RBAC_GROUP]));
+        if (s.apiGroup !== RBAC_GROUP)
+          errs.push(fieldErr.notSupported(`${p}.apiGroup`, s.apiGroup ?? '', [RBAC_GROUP]));
         break;
       default:
         errs.push(fieldErr.notSupported(`${p}.kind`, s?.kind ?? '', ['ServiceAccount', 'User', 'Group']));
     }
   });
-  if (old && !isDeepStrictEqual(roleRefKey(obj.roleRef), roleRefKey(old.roleRef))) errs.push(goInvalid('roleRef', goRoleRef(obj.roleRef), 'cannot change roleRef'));
+  if (old && !isDeepStrictEqual(roleRefKey(obj.roleRef), roleRefKey(old.roleRef)))
+    errs.push(goInvalid('roleRef', goRoleRef(obj.roleRef), 'cannot change roleRef'));
   return errs;
 }
 
@@ -74,7 +79,8 @@ export const clusterRoleBindingStrategy: Strategy = { validate: (o, old) => vali
 export const networkPolicyStrategy = both((o) => {
   const spec = ensureObject(o, 'spec');
   if (!isObject(spec.podSelector)) spec.podSelector = {};
-  if (!asArray(spec.policyTypes).length) spec.policyTypes = asArray(spec.egress).length ? ['Ingress', 'Egress'] : ['Ingress'];
+  if (!asArray(spec.policyTypes).length)
+    spec.policyTypes = asArray(spec.egress).length ? ['Ingress', 'Egress'] : ['Ingress'];
   for (const rule of [...asArray(spec.ingress), ...asArray(spec.egress)])
     for (const p of asArray(rule?.ports)) if (isObject(p) && unset(p.protocol)) p.protocol = 'TCP';
 });
@@ -87,11 +93,15 @@ function validateIngress(o: KObject): FieldError[] {
     asArray(r?.http?.paths).forEach((p, j) => {
       const path = `spec.rules[${i}].http.paths[${j}]`;
       if (unset(p?.pathType)) errs.push(fieldErr.required(`${path}.pathType`, 'pathType must be specified'));
-      else if (!PATH_TYPES.includes(p.pathType)) errs.push(fieldErr.notSupported(`${path}.pathType`, p.pathType, PATH_TYPES));
+      else if (!PATH_TYPES.includes(p.pathType))
+        errs.push(fieldErr.notSupported(`${path}.pathType`, p.pathType, PATH_TYPES));
       else if (p.pathType !== 'ImplementationSpecific' && !String(p.path ?? '').startsWith('/'))
         errs.push(fieldErr.invalid(`${path}.path`, p.path ?? '', 'must be an absolute path'));
       const b = p?.backend ?? {};
-      if (!b.service && !b.resource) errs.push(fieldErr.invalid(`${path}.backend`, '', 'one backend (service or resource) must be specified'));
+      if (!b.service && !b.resource)
+        errs.push(
+          fieldErr.invalid(`${path}.backend`, '', 'one backend (service or resource) must be specified'),
+        );
     });
   });
   return errs;
@@ -110,11 +120,16 @@ const scaleUpDefaults = () => ({
     { type: 'Percent', value: 100, periodSeconds: 15 },
   ],
 });
-const scaleDownDefaults = () => ({ selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] });
+const scaleDownDefaults = () => ({
+  selectPolicy: 'Max',
+  policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+});
 
 function fillRules(given: any, defaults: Record<string, any>): Record<string, any> {
   const out: Record<string, any> = { ...defaults };
-  if (isObject(given)) for (const k of ['stabilizationWindowSeconds', 'selectPolicy', 'policies', 'tolerance']) if (!missing(given[k])) out[k] = given[k];
+  if (isObject(given))
+    for (const k of ['stabilizationWindowSeconds', 'selectPolicy', 'policies', 'tolerance'])
+      if (!missing(given[k])) out[k] = given[k];
   return out;
 }
 
@@ -122,7 +137,12 @@ export const hpaStrategy = both((o) => {
   const spec = ensureObject(o, 'spec');
   if (missing(spec.minReplicas)) spec.minReplicas = 1;
   if (!asArray(spec.metrics).length)
-    spec.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }];
+    spec.metrics = [
+      {
+        type: 'Resource',
+        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+      },
+    ];
   // Behavior defaults fill in only when a behavior was given.
   if (isObject(spec.behavior)) {
     spec.behavior.scaleUp = fillRules(spec.behavior.scaleUp, scaleUpDefaults());
@@ -140,7 +160,8 @@ export const priorityClassStrategy = both(
   (o, old) => {
     const errs: FieldError[] = [];
     if (typeof o.value !== 'number') errs.push(fieldErr.required('value'));
-    if (old && o.value !== old.value) errs.push(fieldErr.forbidden('value', 'may not be changed in an update.'));
+    if (old && o.value !== old.value)
+      errs.push(fieldErr.forbidden('value', 'may not be changed in an update.'));
     return errs;
   },
 );
@@ -154,10 +175,14 @@ export const storageClassStrategy = both(
     const errs: FieldError[] = [];
     if (unset(o.provisioner)) errs.push(fieldErr.required('provisioner'));
     if (old) {
-      if (!isDeepStrictEqual(o.parameters ?? {}, old.parameters ?? {})) errs.push(fieldErr.forbidden('parameters', 'updates to parameters are forbidden.'));
-      if (o.provisioner !== old.provisioner) errs.push(fieldErr.forbidden('provisioner', 'updates to provisioner are forbidden.'));
-      if (o.reclaimPolicy !== old.reclaimPolicy) errs.push(fieldErr.forbidden('reclaimPolicy', 'updates to reclaimPolicy are forbidden.'));
-      if (o.volumeBindingMode !== old.volumeBindingMode) errs.push(fieldErr.forbidden('volumeBindingMode', 'field is immutable'));
+      if (!isDeepStrictEqual(o.parameters ?? {}, old.parameters ?? {}))
+        errs.push(fieldErr.forbidden('parameters', 'updates to parameters are forbidden.'));
+      if (o.provisioner !== old.provisioner)
+        errs.push(fieldErr.forbidden('provisioner', 'updates to provisioner are forbidden.'));
+      if (o.reclaimPolicy !== old.reclaimPolicy)
+        errs.push(fieldErr.forbidden('reclaimPolicy', 'updates to reclaimPolicy are forbidden.'));
+      if (o.volumeBindingMode !== old.volumeBindingMode)
+        errs.push(fieldErr.forbidden('volumeBindingMode', 'field is immutable'));
     }
     return errs;
   },
@@ -203,23 +228,33 @@ function validateWebhooks(o: KObject): FieldError[] {
     if (unset(w?.name)) errs.push(fieldErr.required(`${p}.name`));
     else if (names.has(w.name)) errs.push(fieldErr.duplicate(`${p}.name`, w.name));
     else names.add(w.name);
-    if (unset(w?.sideEffects)) errs.push(fieldErr.required(`${p}.sideEffects`, 'must specify one of None, NoneOnDryRun'));
-    if (!asArray(w?.admissionReviewVersions).length) errs.push(fieldErr.required(`${p}.admissionReviewVersions`, 'must specify one of v1, v1beta1'));
+    if (unset(w?.sideEffects))
+      errs.push(fieldErr.required(`${p}.sideEffects`, 'must specify one of None, NoneOnDryRun'));
+    if (!asArray(w?.admissionReviewVersions).length)
+      errs.push(fieldErr.required(`${p}.admissionReviewVersions`, 'must specify one of v1, v1beta1'));
     const cc = w?.clientConfig ?? {};
-    if (!cc.url && !cc.service) errs.push(fieldErr.required(`${p}.clientConfig`, 'exactly one of url or service is required'));
+    if (!cc.url && !cc.service)
+      errs.push(fieldErr.required(`${p}.clientConfig`, 'exactly one of url or service is required'));
   });
   return errs;
 }
 
-export const mutatingWebhookStrategy = both((o) => defaultWebhooks(o, true), (o) => validateWebhooks(o));
-export const validatingWebhookStrategy = both((o) => defaultWebhooks(o, false), (o) => validateWebhooks(o));
+export const mutatingWebhookStrategy = both(
+  (o) => defaultWebhooks(o, true),
+  (o) => validateWebhooks(o),
+);
+export const validatingWebhookStrategy = both(
+  (o) => defaultWebhooks(o, false),
+  (o) => validateWebhooks(o),
+);
 
 function defaultMatchResources(m: any): void {
   if (!isObject(m)) return;
   if (!isObject(m.namespaceSelector)) m.namespaceSelector = {};
   if (!isObject(m.objectSelector)) m.objectSelector = {};
   if (unset(m.matchPolicy)) m.matchPolicy = 'Equivalent';
-  for (const r of [...asArray(m.resourceRules), ...asArray(m.excludeResourceRules)]) if (isObject(r) && unset(r.scope)) r.scope = '*';
+  for (const r of [...asArray(m.resourceRules), ...asArray(m.excludeResourceRules)])
+    if (isObject(r) && unset(r.scope)) r.scope = '*';
 }
 
 export const validatingAdmissionPolicyStrategy = both((o) => {

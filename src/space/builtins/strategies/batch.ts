@@ -44,8 +44,10 @@ export function defaultJobSpec(spec: Record<string, any>): void {
   if (unset(spec.completionMode)) spec.completionMode = 'NonIndexed';
   if (missing(spec.suspend)) spec.suspend = false;
   for (const rule of asArray(spec.podFailurePolicy?.rules))
-    for (const pattern of asArray(rule?.onPodConditions)) if (isObject(pattern) && unset(pattern.status)) pattern.status = 'True';
-  if (unset(spec.podReplacementPolicy)) spec.podReplacementPolicy = isObject(spec.podFailurePolicy) ? 'Failed' : 'TerminatingOrFailed';
+    for (const pattern of asArray(rule?.onPodConditions))
+      if (isObject(pattern) && unset(pattern.status)) pattern.status = 'True';
+  if (unset(spec.podReplacementPolicy))
+    spec.podReplacementPolicy = isObject(spec.podFailurePolicy) ? 'Failed' : 'TerminatingOrFailed';
   defaultPodTemplate(spec.template);
 }
 
@@ -57,7 +59,8 @@ export function defaultJobSpec(spec: Record<string, any>): void {
 function copyTemplateLabels(obj: KObject): void {
   const labels = obj.spec?.template?.metadata?.labels;
   obj.metadata ??= {};
-  if (isObject(labels) && (!isObject(obj.metadata.labels) || !Object.keys(obj.metadata.labels).length)) obj.metadata.labels = { ...labels };
+  if (isObject(labels) && (!isObject(obj.metadata.labels) || !Object.keys(obj.metadata.labels).length))
+    obj.metadata.labels = { ...labels };
 }
 
 /** `generateSelector`: pod labels and a selector on the Job's uid (set before prepareCreate). */
@@ -94,7 +97,9 @@ function validateGeneratedSelector(obj: KObject): FieldError[] {
     ...hasLabel(labels, JOB_NAME_LABEL, name),
   ];
   if (selectorMatches(obj.spec?.selector, { [CONTROLLER_UID_LABEL]: uid }) === false)
-    errs.push(goInvalid('spec.selector', goLabelSelector(obj.spec?.selector), '`selector` not auto-generated'));
+    errs.push(
+      goInvalid('spec.selector', goLabelSelector(obj.spec?.selector), '`selector` not auto-generated'),
+    );
   return errs;
 }
 
@@ -110,15 +115,20 @@ function validateJobSpec(spec: any): FieldError[] {
   if (manual && missing(spec.selector)) errs.push(fieldErr.required('spec.selector'));
   if (!missing(spec.selector)) errs.push(...validateLabelSelector(spec.selector, 'spec.selector'));
   const labels = spec.template?.metadata?.labels;
-  if (!missing(spec.selector) && selectorMatches(spec.selector, labels) === false) errs.push(templateLabelsMismatch('spec.template', labels));
+  if (!missing(spec.selector) && selectorMatches(spec.selector, labels) === false)
+    errs.push(templateLabelsMismatch('spec.template', labels));
   if (!['NonIndexed', 'Indexed'].includes(spec.completionMode))
-    errs.push(fieldErr.notSupported('spec.completionMode', spec.completionMode ?? '', ['NonIndexed', 'Indexed']));
-  else if (spec.completionMode === 'Indexed' && missing(spec.completions)) errs.push(fieldErr.required('spec.completions', 'when completion mode is Indexed'));
+    errs.push(
+      fieldErr.notSupported('spec.completionMode', spec.completionMode ?? '', ['NonIndexed', 'Indexed']),
+    );
+  else if (spec.completionMode === 'Indexed' && missing(spec.completions))
+    errs.push(fieldErr.required('spec.completions', 'when completion mode is Indexed'));
   if (!isObject(spec.template)) errs.push(fieldErr.required('spec.template'));
   else {
     errs.push(...validatePodSpec(spec.template.spec, 'spec.template.spec'));
     const rp = spec.template.spec?.restartPolicy;
-    if (!JOB_RESTART_POLICIES.includes(rp)) errs.push(fieldErr.notSupported('spec.template.spec.restartPolicy', rp ?? '', JOB_RESTART_POLICIES));
+    if (!JOB_RESTART_POLICIES.includes(rp))
+      errs.push(fieldErr.notSupported('spec.template.spec.restartPolicy', rp ?? '', JOB_RESTART_POLICIES));
   }
   return errs;
 }
@@ -143,13 +153,26 @@ function validateJobUpdate(obj: KObject, old: KObject): FieldError[] {
   const prev = old.spec ?? {};
   const errs: FieldError[] = [];
   const relaxed = prev.suspend === true && !old.status?.startTime;
-  if (!isDeepStrictEqual(templateForCompare(spec.template, relaxed), templateForCompare(prev.template, relaxed)))
-    errs.push({ type: 'FieldValueInvalid', field: 'spec.template', omitValue: true, detail: 'field is immutable' });
+  if (
+    !isDeepStrictEqual(templateForCompare(spec.template, relaxed), templateForCompare(prev.template, relaxed))
+  )
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.template',
+      omitValue: true,
+      detail: 'field is immutable',
+    });
   errs.push(...immutableSelector('spec.selector', spec.selector, prev.selector));
   errs.push(...immutable('spec.completionMode', spec.completionMode, prev.completionMode));
-  if (spec.completionMode !== 'Indexed') errs.push(...immutable('spec.completions', spec.completions, prev.completions));
+  if (spec.completionMode !== 'Indexed')
+    errs.push(...immutable('spec.completions', spec.completions, prev.completions));
   if (!isDeepStrictEqual(spec.podFailurePolicy ?? null, prev.podFailurePolicy ?? null))
-    errs.push({ type: 'FieldValueInvalid', field: 'spec.podFailurePolicy', omitValue: true, detail: 'field is immutable' });
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.podFailurePolicy',
+      omitValue: true,
+      detail: 'field is immutable',
+    });
   errs.push(...immutable('spec.backoffLimitPerIndex', spec.backoffLimitPerIndex, prev.backoffLimitPerIndex));
   errs.push(...immutable('spec.managedBy', spec.managedBy, prev.managedBy));
   return errs;
@@ -178,24 +201,40 @@ export const jobStrategy: Strategy = {
 // ---------------------------------------------------------------------------------------------
 // CronJob
 
-const DESCRIPTORS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
+const DESCRIPTORS = new Set([
+  '@yearly',
+  '@annually',
+  '@monthly',
+  '@weekly',
+  '@daily',
+  '@midnight',
+  '@hourly',
+]);
 const CRON_BOUNDS: Array<[number, number, Record<string, number>?]> = [
   [0, 59],
   [0, 23],
   [1, 31],
-  [1, 12, { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 }],
+  [
+    1,
+    12,
+    { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 },
+  ],
   [0, 6, { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 }],
 ];
 
 /** Problems with one cron field (robfig/cron's standard parser, with its messages). */
-function cronFieldError(field: string, [min, max, names]: [number, number, Record<string, number>?]): string | undefined {
+function cronFieldError(
+  field: string,
+  [min, max, names]: [number, number, Record<string, number>?],
+): string | undefined {
   for (const expr of field.split(',')) {
     const [rangePart, stepPart, ...rest] = expr.split('/');
     if (rest.length) return `too many slashes: ${expr}`;
     const num = (s: string): number | string => {
       const named = names?.[s.toLowerCase()];
       if (named !== undefined) return named;
-      if (!/^[0-9]+$/.test(s)) return `failed to parse int from ${s}: strconv.Atoi: parsing ${JSON.stringify(s)}: invalid syntax`;
+      if (!/^[0-9]+$/.test(s))
+        return `failed to parse int from ${s}: strconv.Atoi: parsing ${JSON.stringify(s)}: invalid syntax`;
       return Number(s);
     };
     let lo = min;
@@ -226,7 +265,10 @@ export function cronScheduleError(schedule: string): string | undefined {
   const s = schedule.trim();
   if (s.startsWith('@')) {
     if (DESCRIPTORS.has(s)) return undefined;
-    if (s.startsWith('@every ')) return /^@every\s+((\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/.test(s) ? undefined : `failed to parse duration ${s}`;
+    if (s.startsWith('@every '))
+      return /^@every\s+((\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/.test(s)
+        ? undefined
+        : `failed to parse duration ${s}`;
     return `unrecognized descriptor: ${s}`;
   }
   let fields = s.split(/\s+/).filter(Boolean);
@@ -244,7 +286,14 @@ function timeZoneErrors(tz: unknown): FieldError[] {
   if (missing(tz)) return [];
   const v = String(tz);
   if (!v) return [fieldErr.invalid('spec.timeZone', v, 'timeZone must be nil or non-empty string')];
-  if (v.toLowerCase() === 'local') return [fieldErr.invalid('spec.timeZone', v, 'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones')];
+  if (v.toLowerCase() === 'local')
+    return [
+      fieldErr.invalid(
+        'spec.timeZone',
+        v,
+        'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones',
+      ),
+    ];
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: v });
     return [];
@@ -272,10 +321,17 @@ function validateCronJob(obj: KObject): FieldError[] {
     const e = cronScheduleError(String(spec.schedule));
     if (e) errs.push(fieldErr.invalid('spec.schedule', spec.schedule, e));
     if (String(spec.schedule).includes('TZ'))
-      errs.push(fieldErr.invalid('spec.schedule', spec.schedule, 'cannot use TZ or CRON_TZ in schedule, use timeZone field instead'));
+      errs.push(
+        fieldErr.invalid(
+          'spec.schedule',
+          spec.schedule,
+          'cannot use TZ or CRON_TZ in schedule, use timeZone field instead',
+        ),
+      );
   }
   errs.push(...timeZoneErrors(spec.timeZone));
-  if (!CONCURRENCY.includes(spec.concurrencyPolicy)) errs.push(fieldErr.notSupported('spec.concurrencyPolicy', spec.concurrencyPolicy ?? '', CONCURRENCY));
+  if (!CONCURRENCY.includes(spec.concurrencyPolicy))
+    errs.push(fieldErr.notSupported('spec.concurrencyPolicy', spec.concurrencyPolicy ?? '', CONCURRENCY));
   errs.push(
     ...nonNegative('spec.startingDeadlineSeconds', spec.startingDeadlineSeconds),
     ...nonNegative('spec.successfulJobsHistoryLimit', spec.successfulJobsHistoryLimit),
@@ -287,7 +343,13 @@ function validateCronJob(obj: KObject): FieldError[] {
     errs.push(...validatePodSpec(template.spec, 'spec.jobTemplate.spec.template.spec'));
     const rp = template.spec?.restartPolicy;
     if (!JOB_RESTART_POLICIES.includes(rp))
-      errs.push(fieldErr.notSupported('spec.jobTemplate.spec.template.spec.restartPolicy', rp ?? '', JOB_RESTART_POLICIES));
+      errs.push(
+        fieldErr.notSupported(
+          'spec.jobTemplate.spec.template.spec.restartPolicy',
+          rp ?? '',
+          JOB_RESTART_POLICIES,
+        ),
+      );
   }
   return errs;
 }

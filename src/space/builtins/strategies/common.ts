@@ -9,7 +9,8 @@ import { goLabelSelector, goStringMap } from '../format.js';
 /** Go's "zero value" test for optional scalars: undefined, null or the empty string. */
 export const unset = (v: unknown): boolean => v === undefined || v === null || v === '';
 
-export const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, any> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `obj[key]` as an object, created when missing. */
 export function ensureObject(parent: Record<string, any>, key: string): Record<string, any> {
@@ -49,29 +50,45 @@ export function validateLabelSelector(sel: any, path: string): FieldError[] {
     switch (e?.operator) {
       case 'In':
       case 'NotIn':
-        if (!values.length) errs.push(fieldErr.required(`${p}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
+        if (!values.length)
+          errs.push(fieldErr.required(`${p}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
         break;
       case 'Exists':
       case 'DoesNotExist':
-        if (values.length) errs.push(fieldErr.forbidden(`${p}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+        if (values.length)
+          errs.push(
+            fieldErr.forbidden(
+              `${p}.values`,
+              "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+            ),
+          );
         break;
       default:
         errs.push(fieldErr.invalid(`${p}.operator`, e?.operator ?? '', 'not a valid selector operator'));
     }
-    for (const m of qualifiedNameErrors(String(e?.key ?? ''))) errs.push(fieldErr.invalid(`${p}.key`, e?.key ?? '', m));
+    for (const m of qualifiedNameErrors(String(e?.key ?? '')))
+      errs.push(fieldErr.invalid(`${p}.key`, e?.key ?? '', m));
   });
   for (const [k, v] of Object.entries(isObject(sel.matchLabels) ? sel.matchLabels : {})) {
     for (const m of qualifiedNameErrors(k)) errs.push(fieldErr.invalid(`${path}.matchLabels`, k, m));
-    for (const m of labelValueErrors(String(v))) errs.push(fieldErr.invalid(`${path}.matchLabels`, v, m));
+    // A YAML `app: y` arrives as a boolean, which upstream cannot even decode.
+    if (typeof v !== 'string')
+      errs.push(fieldErr.typeInvalid(`${path}.matchLabels[${k}]`, v, 'must be a string'));
+    else for (const m of labelValueErrors(v)) errs.push(fieldErr.invalid(`${path}.matchLabels`, v, m));
   }
   return errs;
 }
 
 export const selectorIsEmpty = (sel: any): boolean =>
-  Object.keys(isObject(sel?.matchLabels) ? sel.matchLabels : {}).length + asArray(sel?.matchExpressions).length === 0;
+  Object.keys(isObject(sel?.matchLabels) ? sel.matchLabels : {}).length +
+    asArray(sel?.matchExpressions).length ===
+  0;
 
 /** Whether the selector matches `labels`; undefined when the selector cannot be parsed. */
-export function selectorMatches(sel: unknown, labels: Record<string, string> | undefined): boolean | undefined {
+export function selectorMatches(
+  sel: unknown,
+  labels: Record<string, string> | undefined,
+): boolean | undefined {
   try {
     return matchesLabels(labelSelectorFromObject(sel as LabelSelectorObject | undefined), labels);
   } catch {
@@ -80,12 +97,20 @@ export function selectorMatches(sel: unknown, labels: Record<string, string> | u
 }
 
 /** The classic workload error: ``spec.template.metadata.labels: Invalid value: map[...]: `selector` does not match template `labels` ``. */
-export function templateLabelsMismatch(templatePath: string, labels: Record<string, string> | undefined): FieldError {
-  return goInvalid(`${templatePath}.metadata.labels`, goStringMap(labels), '`selector` does not match template `labels`');
+export function templateLabelsMismatch(
+  templatePath: string,
+  labels: Record<string, string> | undefined,
+): FieldError {
+  return goInvalid(
+    `${templatePath}.metadata.labels`,
+    goStringMap(labels),
+    '`selector` does not match template `labels`',
+  );
 }
 
 /** Integer range check with upstream's wording. */
 export function nonNegative(field: string, v: unknown): FieldError[] {
-  if (typeof v === 'number' && v < 0) return [fieldErr.invalid(field, v, 'must be greater than or equal to 0')];
+  if (typeof v === 'number' && v < 0)
+    return [fieldErr.invalid(field, v, 'must be greater than or equal to 0')];
   return [];
 }

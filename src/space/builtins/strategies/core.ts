@@ -16,7 +16,10 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 function syncNameLabel(obj: KObject): void {
   const name = obj.metadata?.name;
   if (!name) return;
-  obj.metadata!.labels = { ...(isObject(obj.metadata!.labels) ? obj.metadata!.labels : {}), [NAMESPACE_NAME_LABEL]: name };
+  obj.metadata!.labels = {
+    ...(isObject(obj.metadata!.labels) ? obj.metadata!.labels : {}),
+    [NAMESPACE_NAME_LABEL]: name,
+  };
 }
 
 const STANDARD_FINALIZERS = ['kubernetes', 'orphan', 'foregroundDeletion'];
@@ -42,7 +45,9 @@ export const namespaceStrategy: Strategy = {
       const v = String(f);
       for (const m of qualifiedNameErrors(v)) errs.push(fieldErr.invalid(path, v, m));
       if (!v.includes('/') && !STANDARD_FINALIZERS.includes(v))
-        errs.push(fieldErr.invalid(path, v, 'name is neither a standard finalizer name nor is it fully qualified'));
+        errs.push(
+          fieldErr.invalid(path, v, 'name is neither a standard finalizer name nor is it fully qualified'),
+        );
     });
     return errs;
   },
@@ -57,19 +62,23 @@ const MAX_DATA_SIZE = 1024 * 1024;
 function keyErrors(data: unknown, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (!isObject(data)) return errs;
-  for (const k of Object.keys(data)) for (const m of configMapKey(k)) errs.push(fieldErr.invalid(`${path}[${k}]`, k, m));
+  for (const k of Object.keys(data))
+    for (const m of configMapKey(k)) errs.push(fieldErr.invalid(`${path}[${k}]`, k, m));
   return errs;
 }
 
-const decodedSize = (b64: unknown): number => (typeof b64 === 'string' ? Buffer.from(b64, 'base64').length : 0);
+const decodedSize = (b64: unknown): number =>
+  typeof b64 === 'string' ? Buffer.from(b64, 'base64').length : 0;
 
 /** Upstream's immutability rule for ConfigMap and Secret (`immutable: true`). */
 function immutableDataErrors(obj: KObject, old: KObject, fields: string[]): FieldError[] {
   if (old.immutable !== true) return [];
   const errs: FieldError[] = [];
-  if (obj.immutable !== true) errs.push(fieldErr.forbidden('immutable', 'field is immutable when `immutable` is set'));
+  if (obj.immutable !== true)
+    errs.push(fieldErr.forbidden('immutable', 'field is immutable when `immutable` is set'));
   for (const f of fields)
-    if (!isDeepStrictEqual(obj[f] ?? {}, old[f] ?? {})) errs.push(fieldErr.forbidden(f, 'field is immutable when `immutable` is set'));
+    if (!isDeepStrictEqual(obj[f] ?? {}, old[f] ?? {}))
+      errs.push(fieldErr.forbidden(f, 'field is immutable when `immutable` is set'));
   return errs;
 }
 
@@ -78,10 +87,12 @@ export const configMapStrategy: Strategy = {
     const errs = [...keyErrors(obj.data, 'data'), ...keyErrors(obj.binaryData, 'binaryData')];
     let size = 0;
     for (const [k, v] of Object.entries(isObject(obj.data) ? obj.data : {})) {
-      if (isObject(obj.binaryData) && k in obj.binaryData) errs.push(fieldErr.invalid(`data[${k}]`, k, 'duplicate of key present in binaryData'));
+      if (isObject(obj.binaryData) && k in obj.binaryData)
+        errs.push(fieldErr.invalid(`data[${k}]`, k, 'duplicate of key present in binaryData'));
       size += k.length + Buffer.byteLength(String(v));
     }
-    for (const [k, v] of Object.entries(isObject(obj.binaryData) ? obj.binaryData : {})) size += k.length + decodedSize(v);
+    for (const [k, v] of Object.entries(isObject(obj.binaryData) ? obj.binaryData : {}))
+      size += k.length + decodedSize(v);
     if (size > MAX_DATA_SIZE) errs.push(fieldErr.tooLong('', MAX_DATA_SIZE));
     if (old) errs.push(...immutableDataErrors(obj, old, ['data', 'binaryData']));
     return errs;
@@ -92,7 +103,8 @@ export const configMapStrategy: Strategy = {
 function mergeStringData(obj: KObject): void {
   if (isObject(obj.stringData)) {
     const data = isObject(obj.data) ? obj.data : {};
-    for (const [k, v] of Object.entries(obj.stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+    for (const [k, v] of Object.entries(obj.stringData))
+      data[k] = Buffer.from(String(v), 'utf8').toString('base64');
     obj.data = data;
   }
   delete obj.stringData;
@@ -113,7 +125,12 @@ function typeErrors(obj: KObject): FieldError[] {
     try {
       JSON.parse(Buffer.from(String(data[key]), 'base64').toString('utf8'));
     } catch (e) {
-      errs.push({ type: 'FieldValueInvalid', field: `data[${key}]`, value: '<secret contents redacted>', detail: (e as Error).message });
+      errs.push({
+        type: 'FieldValueInvalid',
+        field: `data[${key}]`,
+        value: '<secret contents redacted>',
+        detail: (e as Error).message,
+      });
     }
   };
   switch (obj.type) {
@@ -128,7 +145,8 @@ function typeErrors(obj: KObject): FieldError[] {
       requireJson('.dockerconfigjson');
       break;
     case 'kubernetes.io/basic-auth':
-      if (!has('username') && !has('password')) errs.push(fieldErr.required('data[username]'), fieldErr.required('data[password]'));
+      if (!has('username') && !has('password'))
+        errs.push(fieldErr.required('data[username]'), fieldErr.required('data[password]'));
       break;
     case 'kubernetes.io/ssh-auth':
       if (!data['ssh-privatekey']) errs.push(fieldErr.required('data[ssh-privatekey]'));
@@ -149,9 +167,11 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  */
 export function secretDataDecodeError(obj: KObject): string | undefined {
   for (const v of Object.values(isObject(obj.data) ? obj.data : {})) {
-    if (typeof v !== 'string') return 'json: cannot unmarshal into Go struct field Secret.data of type []uint8';
+    if (typeof v !== 'string')
+      return 'json: cannot unmarshal into Go struct field Secret.data of type []uint8';
     const s = v.replace(/\s/g, '');
-    if (s.length % 4 !== 0 || !BASE64.test(s)) return `illegal base64 data at input byte ${Math.max(0, s.search(/[^A-Za-z0-9+/=]/))}`;
+    if (s.length % 4 !== 0 || !BASE64.test(s))
+      return `illegal base64 data at input byte ${Math.max(0, s.search(/[^A-Za-z0-9+/=]/))}`;
   }
   return undefined;
 }
@@ -185,8 +205,10 @@ export const pvcStrategy: Strategy = {
   },
   validate(obj) {
     const errs: FieldError[] = [];
-    if (!asArray(obj.spec?.accessModes).length) errs.push(fieldErr.required('spec.accessModes', 'at least 1 access mode is required'));
-    if (obj.spec?.resources?.requests?.storage === undefined) errs.push(fieldErr.required('spec.resources[storage]'));
+    if (!asArray(obj.spec?.accessModes).length)
+      errs.push(fieldErr.required('spec.accessModes', 'at least 1 access mode is required'));
+    if (obj.spec?.resources?.requests?.storage === undefined)
+      errs.push(fieldErr.required('spec.resources[storage]'));
     return errs;
   },
 };
@@ -211,7 +233,8 @@ export const endpointsStrategy: Strategy = {
 };
 
 function defaultEndpoints(obj: KObject): void {
-  for (const ss of asArray(obj.subsets)) for (const p of asArray(ss?.ports)) if (isObject(p) && unset(p.protocol)) p.protocol = 'TCP';
+  for (const ss of asArray(obj.subsets))
+    for (const p of asArray(ss?.ports)) if (isObject(p) && unset(p.protocol)) p.protocol = 'TCP';
 }
 
 export const endpointSliceStrategy: Strategy = {

@@ -74,12 +74,15 @@ export function defaultVolume(v: any): void {
   // A volume that names no source is an emptyDir.
   if (!Object.keys(v).some((k) => k !== 'name' && v[k] !== null && v[k] !== undefined)) v.emptyDir = {};
   for (const k of ['configMap', 'secret', 'downwardAPI', 'projected'])
-    if (isObject(v[k]) && (v[k].defaultMode === undefined || v[k].defaultMode === null)) v[k].defaultMode = 420;
-  if (isObject(v.hostPath) && (v.hostPath.type === undefined || v.hostPath.type === null)) v.hostPath.type = '';
+    if (isObject(v[k]) && (v[k].defaultMode === undefined || v[k].defaultMode === null))
+      v[k].defaultMode = 420;
+  if (isObject(v.hostPath) && (v.hostPath.type === undefined || v.hostPath.type === null))
+    v.hostPath.type = '';
   defaultDownwardItems(v.downwardAPI?.items);
   for (const src of asArray(v.projected?.sources)) {
     const token = src?.serviceAccountToken;
-    if (isObject(token) && (token.expirationSeconds === undefined || token.expirationSeconds === null)) token.expirationSeconds = 3600;
+    if (isObject(token) && (token.expirationSeconds === undefined || token.expirationSeconds === null))
+      token.expirationSeconds = 3600;
     defaultDownwardItems(src?.downwardAPI?.items);
   }
   defaultPvcSpec(v.ephemeral?.volumeClaimTemplate?.spec);
@@ -91,9 +94,19 @@ export function defaultPodSpec(spec: any): void {
   if (unset(spec.dnsPolicy)) spec.dnsPolicy = 'ClusterFirst';
   if (unset(spec.restartPolicy)) spec.restartPolicy = 'Always';
   if (!isObject(spec.securityContext)) spec.securityContext = {};
-  if (spec.terminationGracePeriodSeconds === undefined || spec.terminationGracePeriodSeconds === null) spec.terminationGracePeriodSeconds = 30;
+  if (spec.terminationGracePeriodSeconds === undefined || spec.terminationGracePeriodSeconds === null)
+    spec.terminationGracePeriodSeconds = 30;
   if (unset(spec.schedulerName)) spec.schedulerName = 'default-scheduler';
-  for (const c of [...asArray(spec.initContainers), ...asArray(spec.containers), ...asArray(spec.ephemeralContainers)]) defaultContainer(c);
+  // v1 conversion: the deprecated serviceAccount mirrors serviceAccountName (or fills it in).
+  if (unset(spec.serviceAccountName) && !unset(spec.serviceAccount))
+    spec.serviceAccountName = spec.serviceAccount;
+  if (!unset(spec.serviceAccountName)) spec.serviceAccount = spec.serviceAccountName;
+  for (const c of [
+    ...asArray(spec.initContainers),
+    ...asArray(spec.containers),
+    ...asArray(spec.ephemeralContainers),
+  ])
+    defaultContainer(c);
   for (const v of asArray(spec.volumes)) defaultVolume(v);
 }
 
@@ -111,7 +124,8 @@ export function defaultPodOnly(spec: any): void {
     const requests = ensureObject(c.resources, 'requests');
     for (const [k, v] of Object.entries(limits)) if (!(k in requests)) requests[k] = v;
   }
-  if (spec.enableServiceLinks === undefined || spec.enableServiceLinks === null) spec.enableServiceLinks = true;
+  if (spec.enableServiceLinks === undefined || spec.enableServiceLinks === null)
+    spec.enableServiceLinks = true;
   if (spec.hostNetwork === true) {
     for (const c of [...asArray(spec.containers), ...asArray(spec.initContainers)])
       for (const p of asArray(c?.ports)) if (isObject(p) && !p.hostPort) p.hostPort = p.containerPort;
@@ -188,7 +202,12 @@ function portNumberErrors(field: string, v: unknown): FieldError[] {
   return [fieldErr.invalid(field, v ?? 0, 'must be between 1 and 65535, inclusive')];
 }
 
-function validateContainers(list: unknown, path: string, volumes: Set<string>, names: Set<string>): FieldError[] {
+function validateContainers(
+  list: unknown,
+  path: string,
+  volumes: Set<string>,
+  names: Set<string>,
+): FieldError[] {
   const errs: FieldError[] = [];
   asArray(list).forEach((c, i) => {
     const p = `${path}[${i}]`;
@@ -207,8 +226,10 @@ function validateContainers(list: unknown, path: string, volumes: Set<string>, n
       if (!port?.containerPort) errs.push(fieldErr.required(`${pp}.containerPort`));
       else errs.push(...portNumberErrors(`${pp}.containerPort`, port.containerPort));
       if (port?.hostPort) errs.push(...portNumberErrors(`${pp}.hostPort`, port.hostPort));
-      if (!unset(port?.name)) for (const m of portName(String(port.name))) errs.push(fieldErr.invalid(`${pp}.name`, port.name, m));
-      if (!unset(port?.protocol) && !PROTOCOLS.includes(port.protocol)) errs.push(fieldErr.notSupported(`${pp}.protocol`, port.protocol, PROTOCOLS));
+      if (!unset(port?.name))
+        for (const m of portName(String(port.name))) errs.push(fieldErr.invalid(`${pp}.name`, port.name, m));
+      if (!unset(port?.protocol) && !PROTOCOLS.includes(port.protocol))
+        errs.push(fieldErr.notSupported(`${pp}.protocol`, port.protocol, PROTOCOLS));
     });
     asArray(c.env).forEach((e, j) => {
       if (unset(e?.name)) errs.push(fieldErr.required(`${p}.env[${j}].name`));
@@ -246,9 +267,21 @@ export function validatePodSpec(spec: any, path: string): FieldError[] {
   if (!unset(spec.dnsPolicy) && !DNS_POLICIES.includes(spec.dnsPolicy))
     errs.push(fieldErr.notSupported(`${path}.dnsPolicy`, spec.dnsPolicy, DNS_POLICIES));
   if (typeof spec.terminationGracePeriodSeconds === 'number' && spec.terminationGracePeriodSeconds < 0)
-    errs.push(fieldErr.invalid(`${path}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, 'must be greater than or equal to 0'));
+    errs.push(
+      fieldErr.invalid(
+        `${path}.terminationGracePeriodSeconds`,
+        spec.terminationGracePeriodSeconds,
+        'must be greater than or equal to 0',
+      ),
+    );
   if (typeof spec.activeDeadlineSeconds === 'number' && spec.activeDeadlineSeconds <= 0)
-    errs.push(fieldErr.invalid(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, 'must be between 1 and 2147483647, inclusive'));
+    errs.push(
+      fieldErr.invalid(
+        `${path}.activeDeadlineSeconds`,
+        spec.activeDeadlineSeconds,
+        'must be between 1 and 2147483647, inclusive',
+      ),
+    );
   return errs;
 }
 
@@ -266,8 +299,7 @@ const DEFAULT_TOLERATIONS = ['node.kubernetes.io/not-ready', 'node.kubernetes.io
 
 /** Admission-time defaults that every Pod shows on a real cluster (service account, priority, tolerations). */
 function admitPod(spec: any): void {
-  if (unset(spec.serviceAccountName)) spec.serviceAccountName = spec.serviceAccount || 'default';
-  spec.serviceAccount = spec.serviceAccountName;
+  if (unset(spec.serviceAccountName)) spec.serviceAccountName = spec.serviceAccount = 'default';
   const cls = spec.priorityClassName;
   if (unset(cls)) {
     if (spec.priority === undefined || spec.priority === null) spec.priority = 0;
@@ -285,12 +317,18 @@ function admitPod(spec: any): void {
 }
 
 /** The spec fields a Pod update may change (upstream's pod update rule, simplified). */
-const MUTABLE_POD_FIELDS = ['activeDeadlineSeconds', 'tolerations', 'terminationGracePeriodSeconds', 'schedulingGates'];
+const MUTABLE_POD_FIELDS = [
+  'activeDeadlineSeconds',
+  'tolerations',
+  'terminationGracePeriodSeconds',
+  'schedulingGates',
+];
 
 function comparablePodSpec(spec: any): any {
   const c = structuredClone(spec ?? {});
   for (const k of MUTABLE_POD_FIELDS) delete c[k];
-  for (const list of ['containers', 'initContainers']) for (const ctr of asArray(c[list])) if (isObject(ctr)) delete ctr.image;
+  for (const list of ['containers', 'initContainers'])
+    for (const ctr of asArray(c[list])) if (isObject(ctr)) delete ctr.image;
   return c;
 }
 

@@ -60,7 +60,8 @@ export function defaultStatefulSet(obj: KObject): void {
     us.type = 'RollingUpdate';
     if (missing(us.rollingUpdate)) us.rollingUpdate = {};
   }
-  if (us.type === 'RollingUpdate' && isObject(us.rollingUpdate) && missing(us.rollingUpdate.partition)) us.rollingUpdate.partition = 0;
+  if (us.type === 'RollingUpdate' && isObject(us.rollingUpdate) && missing(us.rollingUpdate.partition))
+    us.rollingUpdate.partition = 0;
   const retention = ensureObject(spec, 'persistentVolumeClaimRetentionPolicy');
   if (unset(retention.whenDeleted)) retention.whenDeleted = 'Retain';
   if (unset(retention.whenScaled)) retention.whenScaled = 'Retain';
@@ -96,7 +97,8 @@ export function defaultReplicationController(obj: KObject): void {
   if (isObject(labels)) {
     if (!isObject(spec.selector) || !Object.keys(spec.selector).length) spec.selector = { ...labels };
     obj.metadata ??= {};
-    if (!isObject(obj.metadata.labels) || !Object.keys(obj.metadata.labels).length) obj.metadata.labels = { ...labels };
+    if (!isObject(obj.metadata.labels) || !Object.keys(obj.metadata.labels).length)
+      obj.metadata.labels = { ...labels };
   }
   if (missing(spec.replicas)) spec.replicas = 1;
   defaultPodTemplate(spec.template);
@@ -117,7 +119,10 @@ export function validateSelectorAndTemplate(spec: any, rules: SelectorRules): Fi
   if (missing(sel)) errs.push(fieldErr.required('spec.selector'));
   else {
     errs.push(...validateLabelSelector(sel, 'spec.selector'));
-    if (selectorIsEmpty(sel)) errs.push(goInvalid('spec.selector', goLabelSelector(sel), `empty selector is invalid for ${rules.emptyName}`));
+    if (selectorIsEmpty(sel))
+      errs.push(
+        goInvalid('spec.selector', goLabelSelector(sel), `empty selector is invalid for ${rules.emptyName}`),
+      );
   }
   const template = spec?.template;
   if (!isObject(template)) {
@@ -126,15 +131,23 @@ export function validateSelectorAndTemplate(spec: any, rules: SelectorRules): Fi
   }
   const labels = template.metadata?.labels;
   // A missing selector matches nothing; an empty one matches everything (and is reported above).
-  if (missing(sel) || (!selectorIsEmpty(sel) && selectorMatches(sel, labels) === false)) errs.push(templateLabelsMismatch('spec.template', labels));
+  const matches = missing(sel) ? false : selectorMatches(sel, labels);
+  if (matches === undefined)
+    errs.push(goInvalid('spec.selector', goLabelSelector(sel), 'invalid label selector'));
+  else if (!matches && (missing(sel) || !selectorIsEmpty(sel)))
+    errs.push(templateLabelsMismatch('spec.template', labels));
   errs.push(...validatePodSpec(template.spec, 'spec.template.spec'));
   const rp = template.spec?.restartPolicy;
-  if (!unset(rp) && rp !== 'Always') errs.push(fieldErr.notSupported('spec.template.spec.restartPolicy', rp, ['Always']));
+  if (!unset(rp) && rp !== 'Always')
+    errs.push(fieldErr.notSupported('spec.template.spec.restartPolicy', rp, ['Always']));
   return errs;
 }
 
 function replicasErrors(spec: any): FieldError[] {
-  return [...nonNegative('spec.replicas', spec?.replicas), ...nonNegative('spec.minReadySeconds', spec?.minReadySeconds)];
+  return [
+    ...nonNegative('spec.replicas', spec?.replicas),
+    ...nonNegative('spec.minReadySeconds', spec?.minReadySeconds),
+  ];
 }
 
 const DEPLOYMENT_STRATEGIES = ['Recreate', 'RollingUpdate'];
@@ -143,9 +156,15 @@ function validateDeployment(obj: KObject, old: KObject | undefined): FieldError[
   const spec = obj.spec ?? {};
   const errs = [...replicasErrors(spec), ...validateSelectorAndTemplate(spec, { emptyName: 'deployment' })];
   const st = spec.strategy ?? {};
-  if (!DEPLOYMENT_STRATEGIES.includes(st.type)) errs.push(fieldErr.notSupported('spec.strategy.type', st.type ?? '', DEPLOYMENT_STRATEGIES));
+  if (!DEPLOYMENT_STRATEGIES.includes(st.type))
+    errs.push(fieldErr.notSupported('spec.strategy.type', st.type ?? '', DEPLOYMENT_STRATEGIES));
   else if (st.type === 'Recreate' && !missing(st.rollingUpdate))
-    errs.push(fieldErr.forbidden('spec.strategy.rollingUpdate', 'may not be specified when strategy `type` is \'Recreate\''));
+    errs.push(
+      fieldErr.forbidden(
+        'spec.strategy.rollingUpdate',
+        "may not be specified when strategy `type` is 'Recreate'",
+      ),
+    );
   errs.push(...nonNegative('spec.revisionHistoryLimit', spec.revisionHistoryLimit));
   if (old) errs.push(...immutableSelector('spec.selector', spec.selector, old.spec?.selector));
   return errs;
@@ -162,21 +181,31 @@ function validateDaemonSet(obj: KObject, old: KObject | undefined): FieldError[]
   const spec = obj.spec ?? {};
   const errs = validateSelectorAndTemplate(spec, { emptyName: 'daemonset' });
   const type = spec.updateStrategy?.type;
-  if (!['OnDelete', 'RollingUpdate'].includes(type)) errs.push(fieldErr.notSupported('spec.updateStrategy.type', type ?? '', ['OnDelete', 'RollingUpdate']));
+  if (!['OnDelete', 'RollingUpdate'].includes(type))
+    errs.push(fieldErr.notSupported('spec.updateStrategy.type', type ?? '', ['OnDelete', 'RollingUpdate']));
   if (old) errs.push(...immutableSelector('spec.selector', spec.selector, old.spec?.selector));
   return errs;
 }
 
 /** Fields of a StatefulSet spec an update may change (`ValidateStatefulSetUpdate`). */
-const STS_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
+const STS_MUTABLE = [
+  'replicas',
+  'ordinals',
+  'template',
+  'updateStrategy',
+  'persistentVolumeClaimRetentionPolicy',
+  'minReadySeconds',
+];
 
 function validateStatefulSet(obj: KObject, old: KObject | undefined): FieldError[] {
   const spec = obj.spec ?? {};
   const errs = [...replicasErrors(spec), ...validateSelectorAndTemplate(spec, { emptyName: 'statefulset' })];
   const policy = spec.podManagementPolicy;
-  if (!['OrderedReady', 'Parallel'].includes(policy)) errs.push(fieldErr.notSupported('spec.podManagementPolicy', policy ?? '', ['OrderedReady', 'Parallel']));
+  if (!['OrderedReady', 'Parallel'].includes(policy))
+    errs.push(fieldErr.notSupported('spec.podManagementPolicy', policy ?? '', ['OrderedReady', 'Parallel']));
   const type = spec.updateStrategy?.type;
-  if (!['OnDelete', 'RollingUpdate'].includes(type)) errs.push(fieldErr.notSupported('spec.updateStrategy.type', type ?? '', ['OnDelete', 'RollingUpdate']));
+  if (!['OnDelete', 'RollingUpdate'].includes(type))
+    errs.push(fieldErr.notSupported('spec.updateStrategy.type', type ?? '', ['OnDelete', 'RollingUpdate']));
   if (old) {
     const strip = (s: any) => {
       const c = { ...(s ?? {}) };
@@ -187,7 +216,7 @@ function validateStatefulSet(obj: KObject, old: KObject | undefined): FieldError
       errs.push(
         fieldErr.forbidden(
           'spec',
-          "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+          "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
         ),
       );
   }
@@ -207,17 +236,27 @@ function validateReplicationController(obj: KObject): FieldError[] {
   }
   const labels = template.metadata?.labels;
   if (isObject(sel) && Object.keys(sel).length && !Object.entries(sel).every(([k, v]) => labels?.[k] === v))
-    errs.push(goInvalid('spec.template.metadata.labels', goStringMap(labels), '`selector` does not match template `labels`'));
+    errs.push(
+      goInvalid(
+        'spec.template.metadata.labels',
+        goStringMap(labels),
+        '`selector` does not match template `labels`',
+      ),
+    );
   errs.push(...validatePodSpec(template.spec, 'spec.template.spec'));
   const rp = template.spec?.restartPolicy;
-  if (!unset(rp) && rp !== 'Always') errs.push(fieldErr.notSupported('spec.template.spec.restartPolicy', rp, ['Always']));
+  if (!unset(rp) && rp !== 'Always')
+    errs.push(fieldErr.notSupported('spec.template.spec.restartPolicy', rp, ['Always']));
   return errs;
 }
 
 // ---------------------------------------------------------------------------------------------
 // strategies
 
-function withDefaults(defaults: (o: KObject) => void, validate: (o: KObject, old?: KObject) => FieldError[]): Strategy {
+function withDefaults(
+  defaults: (o: KObject) => void,
+  validate: (o: KObject, old?: KObject) => FieldError[],
+): Strategy {
   return {
     prepareCreate: (obj) => defaults(obj),
     prepareUpdate: (obj) => defaults(obj),
@@ -229,13 +268,16 @@ export const deploymentStrategy = withDefaults(defaultDeployment, validateDeploy
 export const replicaSetStrategy = withDefaults(defaultReplicaSet, validateReplicaSet);
 export const statefulSetStrategy = withDefaults(defaultStatefulSet, validateStatefulSet);
 export const daemonSetStrategy = withDefaults(defaultDaemonSet, validateDaemonSet);
-export const replicationControllerStrategy = withDefaults(defaultReplicationController, (o) => validateReplicationController(o));
+export const replicationControllerStrategy = withDefaults(defaultReplicationController, (o) =>
+  validateReplicationController(o),
+);
 
 /** ControllerRevision: `data` and `revision` never change. */
 export const controllerRevisionStrategy: Strategy = {
   validate(obj, old) {
     const errs = nonNegative('revision', obj.revision);
-    if (old && !isDeepStrictEqual(obj.data ?? null, old.data ?? null)) errs.push({ type: 'FieldValueInvalid', field: 'data', omitValue: true, detail: 'field is immutable' });
+    if (old && !isDeepStrictEqual(obj.data ?? null, old.data ?? null))
+      errs.push({ type: 'FieldValueInvalid', field: 'data', omitValue: true, detail: 'field is immutable' });
     return errs;
   },
 };
