@@ -4,7 +4,11 @@ import { benchSpace } from './space.js';
 async function main(): Promise<void> {
   const only = process.argv[2];
   const all: Record<string, () => Promise<Record<string, unknown>>> = { space: benchSpace };
-  const out: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length };
+  const out: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: (await import('node:os')).cpus().length,
+  };
   for (const [name, fn] of Object.entries(all)) {
     if (only && only !== name) continue;
     process.stderr.write(`bench: ${name}...\n`);

@@ -24,7 +24,13 @@ interface Conn {
   ca: string;
 }
 
-function call(c: Conn, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ code: number; body: string }> {
+function call(
+  c: Conn,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ code: number; body: string }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
@@ -35,7 +41,13 @@ function call(c: Conn, method: string, path: string, body?: unknown, headers: Re
         path,
         agent: c.agent,
         ca: c.ca,
-        headers: { Authorization: `Bearer ${c.token}`, 'Content-Type': 'application/json', Accept: 'application/json', ...headers, ...(data ? { 'Content-Length': Buffer.byteLength(data) } : {}) },
+        headers: {
+          Authorization: `Bearer ${c.token}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          ...headers,
+          ...(data ? { 'Content-Length': Buffer.byteLength(data) } : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -50,9 +62,17 @@ function call(c: Conn, method: string, path: string, body?: unknown, headers: Re
   });
 }
 
-async function startSpace(): Promise<{ child: ChildProcess; conn: (maxSockets: number) => Conn; dir: string }> {
+async function startSpace(): Promise<{
+  child: ChildProcess;
+  conn: (maxSockets: number) => Conn;
+  dir: string;
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'kstellar-bench-'));
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'kstellar.js'), 'space', 'serve', '--data-dir', dir, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin', 'kstellar.js'), 'space', 'serve', '--data-dir', dir, '--log-level', 'warn'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -69,21 +89,40 @@ async function startSpace(): Promise<{ child: ChildProcess; conn: (maxSockets: n
   return {
     child,
     dir,
-    conn: (maxSockets) => ({ agent: new Agent({ keepAlive: true, maxSockets }), host: u.hostname, port: Number(u.port), token, ca }),
+    conn: (maxSockets) => ({
+      agent: new Agent({ keepAlive: true, maxSockets }),
+      host: u.hostname,
+      port: Number(u.port),
+      token,
+      ca,
+    }),
   };
 }
 
 async function ensureNs(c: Conn, name: string): Promise<void> {
-  const r = await call(c, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  const r = await call(c, 'POST', '/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name },
+  });
   if (r.code !== 201 && r.code !== 409) throw new Error(`namespace create: ${r.code} ${r.body}`);
 }
 
 function cm(name: string, bytes = 256) {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { app: 'bench' } }, data: { payload: 'x'.repeat(bytes) } };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, labels: { app: 'bench' } },
+    data: { payload: 'x'.repeat(bytes) },
+  };
 }
 
 /** Run `clients` loops issuing `op` for `ms` milliseconds; returns operations per second. */
-async function throughput(clients: number, ms: number, op: (client: number, i: number) => Promise<void>): Promise<number> {
+async function throughput(
+  clients: number,
+  ms: number,
+  op: (client: number, i: number) => Promise<void>,
+): Promise<number> {
   let done = 0;
   const end = Date.now() + ms;
   const started = Date.now();
@@ -132,7 +171,22 @@ async function etcdPuts(concurrencies: number[], ms: number): Promise<Record<num
   const [cport, pport] = [await freePort(), await freePort()];
   const child = spawn(
     bin,
-    ['--data-dir', dir, '--listen-client-urls', `http://127.0.0.1:${cport}`, '--advertise-client-urls', `http://127.0.0.1:${cport}`, '--listen-peer-urls', `http://127.0.0.1:${pport}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${pport}`, '--initial-cluster', `default=http://127.0.0.1:${pport}`, '--log-level', 'error'],
+    [
+      '--data-dir',
+      dir,
+      '--listen-client-urls',
+      `http://127.0.0.1:${cport}`,
+      '--advertise-client-urls',
+      `http://127.0.0.1:${cport}`,
+      '--listen-peer-urls',
+      `http://127.0.0.1:${pport}`,
+      '--initial-advertise-peer-urls',
+      `http://127.0.0.1:${pport}`,
+      '--initial-cluster',
+      `default=http://127.0.0.1:${pport}`,
+      '--log-level',
+      'error',
+    ],
     { stdio: 'ignore' },
   );
   try {
@@ -148,7 +202,13 @@ async function etcdPuts(concurrencies: number[], ms: number): Promise<Record<num
     }
     const out: Record<number, number> = {};
     const value = JSON.stringify(cm('x'));
-    for (const c of concurrencies) out[c] = await throughput(c, ms, (client_, i) => client.put(`/registry/configmaps/bench/c${c}-${client_}-${i}`).value(value).then(() => undefined));
+    for (const c of concurrencies)
+      out[c] = await throughput(c, ms, (client_, i) =>
+        client
+          .put(`/registry/configmaps/bench/c${c}-${client_}-${i}`)
+          .value(value)
+          .then(() => undefined),
+      );
     client.close();
     return out;
   } finally {
@@ -184,7 +244,12 @@ export async function benchSpace(): Promise<Record<string, unknown>> {
       Array.from({ length: 32 }, async () => {
         while (n < 10_000) {
           const i = n++;
-          const r = await call(base, 'POST', '/api/v1/namespaces/list/configmaps', cm(`cm-${String(i).padStart(5, '0')}`));
+          const r = await call(
+            base,
+            'POST',
+            '/api/v1/namespaces/list/configmaps',
+            cm(`cm-${String(i).padStart(5, '0')}`),
+          );
           if (r.code !== 201) throw new Error(`create: ${r.code}`);
         }
       }),
@@ -200,24 +265,38 @@ export async function benchSpace(): Promise<Record<string, unknown>> {
     const tableMs: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
-      await call(base, 'GET', '/api/v1/namespaces/list/configmaps?limit=500', undefined, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' });
+      await call(base, 'GET', '/api/v1/namespaces/list/configmaps?limit=500', undefined, {
+        Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
+      });
       tableMs.push(performance.now() - t);
     }
-    results.list10k = { medianMs: percentile(listMs, 50), p99Ms: percentile(listMs, 99), tablePage500MedianMs: percentile(tableMs, 50) };
+    results.list10k = {
+      medianMs: percentile(listMs, 50),
+      p99Ms: percentile(listMs, 99),
+      tablePage500MedianMs: percentile(tableMs, 50),
+    };
 
     // Watch delivery: 100 watchers on one namespace; latency from just before the create is sent.
     await ensureNs(base, 'watch');
     const watchConn = conn(200);
     const sentAt = new Map<string, number>();
     const lat: number[] = [];
-    const rv = JSON.parse((await call(base, 'GET', '/api/v1/namespaces/watch/configmaps')).body).metadata.resourceVersion;
+    const rv = JSON.parse((await call(base, 'GET', '/api/v1/namespaces/watch/configmaps')).body).metadata
+      .resourceVersion;
     const watchers = await Promise.all(
       Array.from(
         { length: 100 },
         () =>
           new Promise<import('node:http').ClientRequest>((resolve) => {
             const req = request(
-              { host: watchConn.host, port: watchConn.port, path: `/api/v1/namespaces/watch/configmaps?watch=true&resourceVersion=${rv}`, agent: watchConn.agent, ca: watchConn.ca, headers: { Authorization: `Bearer ${watchConn.token}` } },
+              {
+                host: watchConn.host,
+                port: watchConn.port,
+                path: `/api/v1/namespaces/watch/configmaps?watch=true&resourceVersion=${rv}`,
+                agent: watchConn.agent,
+                ca: watchConn.ca,
+                headers: { Authorization: `Bearer ${watchConn.token}` },
+              },
               (res) => {
                 let buf = '';
                 res.on('data', (d) => {
@@ -248,7 +327,12 @@ export async function benchSpace(): Promise<Record<string, unknown>> {
     while (lat.length < 200 * 100 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const w of watchers) w.destroy();
     watchConn.agent.destroy();
-    results.watch100 = { events: lat.length, expected: 20_000, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99) };
+    results.watch100 = {
+      events: lat.length,
+      expected: 20_000,
+      p50Ms: percentile(lat, 50),
+      p99Ms: percentile(lat, 99),
+    };
     base.agent.destroy();
   } finally {
     child.kill('SIGTERM');
@@ -259,7 +343,9 @@ export async function benchSpace(): Promise<Record<string, unknown>> {
   if (etcd) {
     results.etcdPutsPerSec = etcd;
     const creates = results.createsPerSec as Record<number, number>;
-    results.ratioVsEtcd = Object.fromEntries(Object.entries(etcd).map(([c, v]) => [c, creates[Number(c)] / v]));
+    results.ratioVsEtcd = Object.fromEntries(
+      Object.entries(etcd).map(([c, v]) => [c, creates[Number(c)] / v]),
+    );
   } else results.etcdPutsPerSec = 'etcd not on PATH (apt-get install etcd-server to compare)';
   return results;
 }

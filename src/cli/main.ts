@@ -20,7 +20,9 @@ function packageVersion(): string {
 
 export function buildProgram(): Command {
   const program = new Command('kstellar')
-    .description('KubeStellar multi-cluster configuration: spaces, binding policies and workload execution clusters')
+    .description(
+      'KubeStellar multi-cluster configuration: spaces, binding policies and workload execution clusters',
+    )
     .version(packageVersion(), '--version', 'print the kstellar version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -36,7 +38,12 @@ export async function main(argv: string[]): Promise<number> {
     return ExitCode.Ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.Ok;
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      )
+        return ExitCode.Ok;
       return ExitCode.Usage;
     }
     if (e instanceof CliError) {

@@ -16,13 +16,24 @@ export function registerSpaceCommands(program: Command): void {
     .option('--name <name>', 'space name, used as the kubeconfig context name', 'space')
     .option('--kubeconfig <file>', 'where to write the kubeconfig (default: <data-dir>/kubeconfig)')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
-    .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'))
+    .addOption(
+      new Option('--log-level <level>', 'log level on stderr')
+        .choices(['debug', 'info', 'warn', 'error', 'silent'])
+        .default('info'),
+    )
     .action(async (opts) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw new CliError(`--port must be an integer between 0 and 65535, got "${opts.port}"`, ExitCode.Usage);
+        throw new CliError(
+          `--port must be an integer between 0 and 65535, got "${opts.port}"`,
+          ExitCode.Usage,
+        );
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(opts.name))
-        throw new CliError(`--name "${opts.name}" is not a valid name`, ExitCode.Usage, 'use lower-case letters, digits and dashes, e.g. "wds1"');
+        throw new CliError(
+          `--name "${opts.name}" is not a valid name`,
+          ExitCode.Usage,
+          'use lower-case letters, digits and dashes, e.g. "wds1"',
+        );
       const dataDir = resolve(opts.dataDir);
       const kubeconfig = resolve(opts.kubeconfig ?? join(dataDir, 'kubeconfig'));
       const logger = pino({ level: opts.logLevel, base: { space: opts.name } }, pino.destination(2));
@@ -31,7 +42,12 @@ export function registerSpaceCommands(program: Command): void {
         srv = await Space.start({ dataDir, port, name: opts.name, host: opts.host, logger });
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
-        if (err.code === 'EADDRINUSE') throw new CliError(`port ${port} is already in use`, ExitCode.Precondition, 'pick another --port, or 0 for a free one');
+        if (err.code === 'EADDRINUSE')
+          throw new CliError(
+            `port ${port} is already in use`,
+            ExitCode.Precondition,
+            'pick another --port, or 0 for a free one',
+          );
         throw new CliError(`cannot start the space: ${err.message}`, ExitCode.Failed);
       }
       srv.writeKubeconfig(kubeconfig, { name: opts.name });

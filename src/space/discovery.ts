@@ -8,10 +8,13 @@ function subresourceVerbs(sub: string): string[] {
   return sub === 'finalize' ? ['update'] : ['get', 'patch', 'update'];
 }
 
-function subresourcesOf(def: ResourceDef): Array<{ name: string; group?: string; version?: string; kind: string }> {
+function subresourcesOf(
+  def: ResourceDef,
+): Array<{ name: string; group?: string; version?: string; kind: string }> {
   const subs: Array<{ name: string; group?: string; version?: string; kind: string }> = [];
   if (def.group === '' && def.resource === 'namespaces') subs.push({ name: 'finalize', kind: 'Namespace' });
-  if (def.subresources?.scale) subs.push({ name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale' });
+  if (def.subresources?.scale)
+    subs.push({ name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale' });
   if (def.subresources?.status) subs.push({ name: 'status', kind: def.kind });
   return subs;
 }
@@ -63,7 +66,13 @@ export function apiResourceList(registry: Registry, group: string, version: stri
     if (!def.review) r.storageVersionHash = storageVersionHash(def);
     resources.push(r);
     for (const s of subresourcesOf(def)) {
-      const sr: any = { name: `${def.resource}/${s.name}`, singularName: '', namespaced: def.namespaced, kind: s.kind, verbs: subresourceVerbs(s.name) };
+      const sr: any = {
+        name: `${def.resource}/${s.name}`,
+        singularName: '',
+        namespaced: def.namespaced,
+        kind: s.kind,
+        verbs: subresourceVerbs(s.name),
+      };
       if (s.group !== undefined) {
         sr.group = s.group;
         sr.version = s.version;
@@ -71,11 +80,18 @@ export function apiResourceList(registry: Registry, group: string, version: stri
       resources.push(sr);
     }
   }
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources,
+  };
 }
 
 function discoveryResource(def: ResourceDef) {
-  const own = def.crd ? { group: def.group, version: def.version, kind: def.kind } : { group: '', version: '', kind: def.kind };
+  const own = def.crd
+    ? { group: def.group, version: def.version, kind: def.kind }
+    : { group: '', version: '', kind: def.kind };
   const r: any = {
     resource: def.resource,
     responseKind: own,
@@ -113,4 +129,5 @@ export function aggregatedDiscovery(registry: Registry, legacy: boolean) {
   };
 }
 
-export const DISCOVERY_V2_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+export const DISCOVERY_V2_CONTENT_TYPE =
+  'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';

@@ -31,7 +31,10 @@ export class ApiError extends Error {
   readonly status: Status;
   /** Extra response headers, e.g. Retry-After. */
   readonly headers: Record<string, string>;
-  constructor(status: Omit<Status, 'kind' | 'apiVersion' | 'metadata' | 'status'>, headers: Record<string, string> = {}) {
+  constructor(
+    status: Omit<Status, 'kind' | 'apiVersion' | 'metadata' | 'status'>,
+    headers: Record<string, string> = {},
+  ) {
     super(status.message ?? status.reason ?? `HTTP ${status.code}`);
     this.status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', ...status };
     this.headers = headers;
@@ -88,7 +91,11 @@ export const errors = {
       code: 405,
       reason: 'MethodNotAllowed',
       message: `the server does not allow this method on the requested resource`,
-      details: { group: group || undefined, kind: resource, causes: [{ message: `${verb} is not supported` }] },
+      details: {
+        group: group || undefined,
+        kind: resource,
+        causes: [{ message: `${verb} is not supported` }],
+      },
     });
   },
   notAcceptable(message: string): ApiError {
@@ -155,7 +162,11 @@ export const errors = {
     );
   },
   internal(message: string): ApiError {
-    return new ApiError({ code: 500, reason: 'InternalError', message: `Internal error occurred: ${message}` });
+    return new ApiError({
+      code: 500,
+      reason: 'InternalError',
+      message: `Internal error occurred: ${message}`,
+    });
   },
 };
 
@@ -234,7 +245,9 @@ export const fieldErr = {
     type: 'FieldValueNotSupported',
     field,
     value,
-    detail: supported.length ? `supported values: ${supported.map((s) => JSON.stringify(s)).join(', ')}` : undefined,
+    detail: supported.length
+      ? `supported values: ${supported.map((s) => JSON.stringify(s)).join(', ')}`
+      : undefined,
   }),
   forbidden: (field: string, detail: string): FieldError => ({ type: 'FieldValueForbidden', field, detail }),
   duplicate: (field: string, value: unknown): FieldError => ({ type: 'FieldValueDuplicate', field, value }),

@@ -45,7 +45,8 @@ export class GarbageCollector {
     if (this.registryGen !== this.registry.generation) {
       this.registryGen = this.registry.generation;
       this.defsByPrefix.clear();
-      for (const d of this.registry.all()) if (!d.review && !d.computed) this.defsByPrefix.set(resourcePrefix(d), d);
+      for (const d of this.registry.all())
+        if (!d.review && !d.computed) this.defsByPrefix.set(resourcePrefix(d), d);
     }
     const parts = key.split('/');
     return this.defsByPrefix.get(`/${parts[1]}/${parts[2]}/`);
@@ -80,7 +81,10 @@ export class GarbageCollector {
     }
     // A dependent created pointing at owners that do not exist (or no longer exist) is garbage.
     const entry = this.byUid.get(uid)!;
-    if (e.type === 'ADDED' || JSON.stringify(e.prev?.metadata?.ownerReferences ?? []) !== JSON.stringify(entry.owners)) {
+    if (
+      e.type === 'ADDED' ||
+      JSON.stringify(e.prev?.metadata?.ownerReferences ?? []) !== JSON.stringify(entry.owners)
+    ) {
       if (entry.owners.some((o) => !this.ownerAlive(o, entry))) this.scheduleDependent(uid);
     }
   }
@@ -91,8 +95,15 @@ export class GarbageCollector {
     const def = this.defForKey(key);
     const old = this.byUid.get(uid);
     if (old) for (const o of old.owners) this.dependents.get(o.uid)?.delete(uid);
-    const owners = Array.isArray(obj.metadata?.ownerReferences) ? (obj.metadata!.ownerReferences as OwnerReference[]).filter((o) => o?.uid) : [];
-    this.byUid.set(uid, { key, namespaced: def?.namespaced ?? false, namespace: obj.metadata?.namespace, owners });
+    const owners = Array.isArray(obj.metadata?.ownerReferences)
+      ? (obj.metadata!.ownerReferences as OwnerReference[]).filter((o) => o?.uid)
+      : [];
+    this.byUid.set(uid, {
+      key,
+      namespaced: def?.namespaced ?? false,
+      namespace: obj.metadata?.namespace,
+      owners,
+    });
     for (const o of owners) {
       let s = this.dependents.get(o.uid);
       if (!s) this.dependents.set(o.uid, (s = new Set()));
@@ -135,7 +146,8 @@ export class GarbageCollector {
 
   private scheduleFinalizers(key: string, obj: KObject): void {
     const fins: string[] = obj.metadata?.finalizers ?? [];
-    if (fins.includes(FOREGROUND) || fins.includes(ORPHAN)) this.tasks.schedule(`gc-owner/${key}`, () => this.processOwner(key));
+    if (fins.includes(FOREGROUND) || fins.includes(ORPHAN))
+      this.tasks.schedule(`gc-owner/${key}`, () => this.processOwner(key));
   }
 
   /** Delete a dependent whose owners are all gone; drop references to owners that are gone. */
@@ -154,7 +166,11 @@ export class GarbageCollector {
       if (cur.metadata?.deletionTimestamp) return true;
       const policy = deletingForeground.length ? 'Foreground' : 'Background';
       try {
-        await this.objects.delete(def, cur.metadata?.namespace, cur.metadata!.name!, { dryRun: false, propagationPolicy: policy, preconditions: { uid } });
+        await this.objects.delete(def, cur.metadata?.namespace, cur.metadata!.name!, {
+          dryRun: false,
+          propagationPolicy: policy,
+          preconditions: { uid },
+        });
       } catch (err) {
         const code = (err as { code?: number }).code;
         if (code !== 404 && code !== 409) throw err;
@@ -165,7 +181,9 @@ export class GarbageCollector {
       const aliveUids = new Set(alive.map((r) => r.uid));
       await this.objects.modify(def, cur.metadata?.namespace, cur.metadata!.name!, OPTS, (o) => {
         const next = structuredClone(o);
-        next.metadata!.ownerReferences = (o.metadata?.ownerReferences ?? []).filter((r: OwnerReference) => aliveUids.has(r.uid));
+        next.metadata!.ownerReferences = (o.metadata?.ownerReferences ?? []).filter((r: OwnerReference) =>
+          aliveUids.has(r.uid),
+        );
         if (next.metadata!.ownerReferences!.length === 0) delete next.metadata!.ownerReferences;
         return next;
       });
@@ -180,7 +198,9 @@ export class GarbageCollector {
     if (!def || !owner?.metadata?.deletionTimestamp) return true;
     const uid = owner.metadata.uid!;
     const fins: string[] = owner.metadata.finalizers ?? [];
-    const deps = [...(this.dependents.get(uid) ?? [])].map((d) => this.byUid.get(d)).filter((d): d is Entry => !!d);
+    const deps = [...(this.dependents.get(uid) ?? [])]
+      .map((d) => this.byUid.get(d))
+      .filter((d): d is Entry => !!d);
     if (fins.includes(ORPHAN)) {
       for (const d of deps) {
         const ddef = this.defForKey(d.key);
@@ -188,7 +208,9 @@ export class GarbageCollector {
         if (!ddef || !obj) continue;
         await this.objects.modify(ddef, obj.metadata?.namespace, obj.metadata!.name!, OPTS, (o) => {
           const next = structuredClone(o);
-          next.metadata!.ownerReferences = (o.metadata?.ownerReferences ?? []).filter((r: OwnerReference) => r.uid !== uid);
+          next.metadata!.ownerReferences = (o.metadata?.ownerReferences ?? []).filter(
+            (r: OwnerReference) => r.uid !== uid,
+          );
           if (next.metadata!.ownerReferences!.length === 0) delete next.metadata!.ownerReferences;
           return next;
         });
@@ -202,18 +224,25 @@ export class GarbageCollector {
         const obj = this.store.get(d.key)?.object;
         if (!ddef || !obj) continue;
         if (obj.metadata?.deletionTimestamp) continue;
-        const otherOwners = (obj.metadata?.ownerReferences ?? []).filter((r: OwnerReference) => r.uid !== uid && this.ownerAlive(r, d) && !this.ownerDeleting(r));
+        const otherOwners = (obj.metadata?.ownerReferences ?? []).filter(
+          (r: OwnerReference) => r.uid !== uid && this.ownerAlive(r, d) && !this.ownerDeleting(r),
+        );
         if (otherOwners.length) {
           // Still owned by someone else: only drop this owner's reference.
           await this.objects.modify(ddef, obj.metadata?.namespace, obj.metadata!.name!, OPTS, (o) => {
             const next = structuredClone(o);
-            next.metadata!.ownerReferences = (o.metadata?.ownerReferences ?? []).filter((r: OwnerReference) => r.uid !== uid);
+            next.metadata!.ownerReferences = (o.metadata?.ownerReferences ?? []).filter(
+              (r: OwnerReference) => r.uid !== uid,
+            );
             return next;
           });
           continue;
         }
         try {
-          await this.objects.delete(ddef, obj.metadata?.namespace, obj.metadata!.name!, { dryRun: false, propagationPolicy: 'Foreground' });
+          await this.objects.delete(ddef, obj.metadata?.namespace, obj.metadata!.name!, {
+            dryRun: false,
+            propagationPolicy: 'Foreground',
+          });
         } catch (err) {
           if ((err as { code?: number }).code !== 404) throw err;
         }
@@ -222,7 +251,12 @@ export class GarbageCollector {
       const stillBlocking = [...(this.dependents.get(uid) ?? [])].some((d) => {
         const e = this.byUid.get(d);
         const o = e && this.store.get(e.key)?.object;
-        return !!o && (o.metadata?.ownerReferences ?? []).some((r: OwnerReference) => r.uid === uid && r.blockOwnerDeletion);
+        return (
+          !!o &&
+          (o.metadata?.ownerReferences ?? []).some(
+            (r: OwnerReference) => r.uid === uid && r.blockOwnerDeletion,
+          )
+        );
       });
       if (stillBlocking) return false;
       await this.removeFinalizer(def, owner, FOREGROUND);

@@ -1,16 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { builtinResources } from './builtins/index.js';
-import { changedFields, fieldSetOf, fromFieldsV1, recordUpdate, toFieldsV1, type ManagedFieldsEntry } from './managed-fields.js';
+import {
+  changedFields,
+  fieldSetOf,
+  fromFieldsV1,
+  recordUpdate,
+  toFieldsV1,
+  type ManagedFieldsEntry,
+} from './managed-fields.js';
 import { ApplyConflictError, serverSideApply } from './ssa/index.js';
 import type { KObject } from './types.js';
 
 const defs = builtinResources();
-const schemaOf = (group: string, kind: string) => defs.find((r) => r.group === group && r.kind === kind)!.schema!;
+const schemaOf = (group: string, kind: string) =>
+  defs.find((r) => r.group === group && r.kind === kind)!.schema!;
 const deploymentSchema = schemaOf('apps', 'Deployment');
 const configMapSchema = schemaOf('', 'ConfigMap');
 
 /** What objects.ts does for a non-apply write. */
-function write(old: KObject | undefined, obj: KObject, manager: string, time: string, extra: { subresource?: string; apiVersion?: string; statusSubresource?: boolean } = {}, schema = deploymentSchema): KObject {
+function write(
+  old: KObject | undefined,
+  obj: KObject,
+  manager: string,
+  time: string,
+  extra: { subresource?: string; apiVersion?: string; statusSubresource?: boolean } = {},
+  schema = deploymentSchema,
+): KObject {
   const out = structuredClone(obj);
   const entries = (old?.metadata?.managedFields ?? []) as ManagedFieldsEntry[];
   const next = recordUpdate(entries, changedFields(old, out, schema), fieldSetOf(out, schema), {
@@ -25,7 +40,8 @@ function write(old: KObject | undefined, obj: KObject, manager: string, time: st
   return out;
 }
 
-const entry = (o: KObject, manager: string) => (o.metadata!.managedFields as ManagedFieldsEntry[]).find((e) => e.manager === manager);
+const entry = (o: KObject, manager: string) =>
+  (o.metadata!.managedFields as ManagedFieldsEntry[]).find((e) => e.manager === manager);
 
 function deployment(replicas: number): KObject {
   return {
@@ -35,21 +51,40 @@ function deployment(replicas: number): KObject {
     spec: {
       replicas,
       selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx' }] } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'nginx', image: 'nginx' }] },
+      },
     },
   };
 }
 
 describe('recordUpdate', () => {
   it('records a create: maps and list elements are owned as such, identity metadata is not tracked', () => {
-    const cm: KObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'd', uid: 'u', resourceVersion: '3' }, data: { a: '1' } };
+    const cm: KObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', namespace: 'd', uid: 'u', resourceVersion: '3' },
+      data: { a: '1' },
+    };
     const out = write(undefined, cm, 'kubectl-create', 'T1', { apiVersion: 'v1' }, configMapSchema);
     expect(out.metadata!.managedFields).toEqual([
-      { manager: 'kubectl-create', operation: 'Update', apiVersion: 'v1', time: 'T1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { '.': {}, 'f:a': {} } } },
+      {
+        manager: 'kubectl-create',
+        operation: 'Update',
+        apiVersion: 'v1',
+        time: 'T1',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { '.': {}, 'f:a': {} } },
+      },
     ]);
     const dep = write(undefined, deployment(1), 'kubectl-create', 'T1');
     const f = entry(dep, 'kubectl-create')!.fieldsV1 as any;
-    expect(f['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"nginx"}']).toEqual({ '.': {}, 'f:image': {}, 'f:name': {} });
+    expect(f['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"nginx"}']).toEqual({
+      '.': {},
+      'f:image': {},
+      'f:name': {},
+    });
     expect(f['f:metadata']['f:labels']).toEqual({ '.': {}, 'f:app': {} });
     expect(Object.keys(f['f:spec'])).not.toContain('.');
   });
@@ -89,18 +124,44 @@ describe('recordUpdate', () => {
   });
 
   it('hands .spec.replicas from the applier to kubectl scale, so a later apply conflicts', () => {
-    const base = { force: false, schema: deploymentSchema, apiVersion: 'apps/v1', kind: 'Deployment', objectRef: 'default/web' };
-    const applied = serverSideApply({ ...base, live: undefined, applied: deployment(2), manager: 'helm', now: '2026-01-01T00:00:01Z' });
+    const base = {
+      force: false,
+      schema: deploymentSchema,
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      objectRef: 'default/web',
+    };
+    const applied = serverSideApply({
+      ...base,
+      live: undefined,
+      applied: deployment(2),
+      manager: 'helm',
+      now: '2026-01-01T00:00:01Z',
+    });
     const scaled = structuredClone(applied);
     scaled.spec.replicas = 5;
-    const afterScale = write(applied, scaled, 'kubectl-scale', '2026-01-01T00:00:02Z', { subresource: 'scale' });
+    const afterScale = write(applied, scaled, 'kubectl-scale', '2026-01-01T00:00:02Z', {
+      subresource: 'scale',
+    });
     expect(JSON.stringify(entry(afterScale, 'helm')!.fieldsV1)).not.toContain('replicas');
-    expect(entry(afterScale, 'kubectl-scale')).toMatchObject({ subresource: 'scale', fieldsV1: { 'f:spec': { 'f:replicas': {} } } });
+    expect(entry(afterScale, 'kubectl-scale')).toMatchObject({
+      subresource: 'scale',
+      fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+    });
     // Apply entries come first.
-    expect((afterScale.metadata!.managedFields as ManagedFieldsEntry[]).map((e) => e.operation)).toEqual(['Apply', 'Update']);
+    expect((afterScale.metadata!.managedFields as ManagedFieldsEntry[]).map((e) => e.operation)).toEqual([
+      'Apply',
+      'Update',
+    ]);
     let err: unknown;
     try {
-      serverSideApply({ ...base, live: afterScale, applied: deployment(2), manager: 'helm', now: '2026-01-01T00:00:03Z' });
+      serverSideApply({
+        ...base,
+        live: afterScale,
+        applied: deployment(2),
+        manager: 'helm',
+        now: '2026-01-01T00:00:03Z',
+      });
     } catch (e) {
       err = e;
     }
@@ -109,7 +170,13 @@ describe('recordUpdate', () => {
       'Apply failed with 1 conflict: conflict with "kubectl-scale" with subresource "scale" using apps/v1: .spec.replicas',
     );
     // Re-applying the scaled value is shared ownership, not a conflict.
-    const shared = serverSideApply({ ...base, live: afterScale, applied: deployment(5), manager: 'helm', now: '2026-01-01T00:00:04Z' });
+    const shared = serverSideApply({
+      ...base,
+      live: afterScale,
+      applied: deployment(5),
+      manager: 'helm',
+      now: '2026-01-01T00:00:04Z',
+    });
     expect(entry(shared, 'helm')!.fieldsV1).toMatchObject({ 'f:spec': { 'f:replicas': {} } });
     expect(entry(shared, 'kubectl-scale')).toBeDefined();
   });
@@ -129,13 +196,20 @@ describe('recordUpdate', () => {
     for (let i = 1; i <= 11; i++) {
       const next = structuredClone(obj);
       next.metadata!.labels = { ...next.metadata!.labels, [`l${i}`]: 'x' };
-      obj = write(obj, next, `m${String(i).padStart(2, '0')}`, `2026-01-01T00:00:${String(i).padStart(2, '0')}Z`);
+      obj = write(
+        obj,
+        next,
+        `m${String(i).padStart(2, '0')}`,
+        `2026-01-01T00:00:${String(i).padStart(2, '0')}Z`,
+      );
     }
     const list = obj.metadata!.managedFields as ManagedFieldsEntry[];
     expect(list).toHaveLength(10);
     const ancient = list.find((e) => e.manager === 'ancient-changes')!;
     expect(ancient.time).toBe('2026-01-01T00:00:02Z');
-    expect(fromFieldsV1(ancient.fieldsV1).size).toBe(fromFieldsV1(toFieldsV1(fromFieldsV1(ancient.fieldsV1))).size);
+    expect(fromFieldsV1(ancient.fieldsV1).size).toBe(
+      fromFieldsV1(toFieldsV1(fromFieldsV1(ancient.fieldsV1))).size,
+    );
     expect(JSON.stringify(ancient.fieldsV1)).toContain('f:l1');
     expect(JSON.stringify(ancient.fieldsV1)).toContain('f:l2');
     expect(list.map((e) => e.manager)).not.toContain('m00');
@@ -145,7 +219,11 @@ describe('recordUpdate', () => {
     const created = write(undefined, deployment(1), 'a', 'T1');
     const live = fieldSetOf(created, deploymentSchema);
     const replicas = [...live].find((p) => p.endsWith('f:replicas'))!;
-    const next = recordUpdate(created.metadata!.managedFields, new Set([replicas]), live, { manager: 'b', apiVersion: 'apps/v1', time: 'T2' });
+    const next = recordUpdate(created.metadata!.managedFields, new Set([replicas]), live, {
+      manager: 'b',
+      apiVersion: 'apps/v1',
+      time: 'T2',
+    });
     expect(next.find((e) => e.manager === 'b')!.fieldsV1).toEqual({ 'f:spec': { 'f:replicas': {} } });
   });
 });

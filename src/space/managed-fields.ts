@@ -30,7 +30,11 @@ class FieldChanges extends Set<string> {
 }
 
 /** Paths whose value differs between two objects (added, changed or removed). */
-export function changedFields(oldObj: KObject | undefined, newObj: KObject, schema: JSONSchemaProps | undefined): FieldSet {
+export function changedFields(
+  oldObj: KObject | undefined,
+  newObj: KObject,
+  schema: JSONSchemaProps | undefined,
+): FieldSet {
   return new FieldChanges(compareValues(oldObj ?? {}, newObj, resourceCtx(schema)));
 }
 
@@ -49,6 +53,11 @@ export function recordUpdate(
   const comparison: Comparison =
     changed instanceof FieldChanges
       ? changed.comparison
-      : { added: new Set(), modified: intersection(changed, live), removed: difference(changed, live), addedStructs: new Set() };
+      : {
+          added: new Set(),
+          modified: intersection(changed, live),
+          removed: difference(changed, live),
+          addedStructs: new Set(),
+        };
   return encodeManagers(recordChanges(decodeManagers(entries), comparison, opts));
 }

@@ -55,45 +55,57 @@ export function validateObjectMeta(obj: KObject): FieldError[] {
   const md = obj.metadata ?? {};
   const labels = md.labels;
   if (labels !== undefined && labels !== null) {
-    if (typeof labels !== 'object' || Array.isArray(labels)) errs.push(fieldErr.invalid('metadata.labels', labels, 'must be a map of strings'));
+    if (typeof labels !== 'object' || Array.isArray(labels))
+      errs.push(fieldErr.invalid('metadata.labels', labels, 'must be a map of strings'));
     else
       for (const [k, v] of Object.entries(labels)) {
         for (const m of qualifiedNameErrors(k)) errs.push(fieldErr.invalid('metadata.labels', k, m));
-        if (typeof v !== 'string') errs.push(fieldErr.invalid(`metadata.labels`, v, 'label values must be strings'));
+        if (typeof v !== 'string')
+          errs.push(fieldErr.invalid(`metadata.labels`, v, 'label values must be strings'));
         else for (const m of labelValueErrors(v)) errs.push(fieldErr.invalid('metadata.labels', v, m));
       }
   }
   const ann = md.annotations;
   if (ann !== undefined && ann !== null) {
-    if (typeof ann !== 'object' || Array.isArray(ann)) errs.push(fieldErr.invalid('metadata.annotations', ann, 'must be a map of strings'));
+    if (typeof ann !== 'object' || Array.isArray(ann))
+      errs.push(fieldErr.invalid('metadata.annotations', ann, 'must be a map of strings'));
     else {
       let size = 0;
       for (const [k, v] of Object.entries(ann)) {
-        for (const m of qualifiedNameErrors(k.toLowerCase())) errs.push(fieldErr.invalid('metadata.annotations', k, m));
-        if (typeof v !== 'string') errs.push(fieldErr.invalid('metadata.annotations', v, 'annotation values must be strings'));
+        for (const m of qualifiedNameErrors(k.toLowerCase()))
+          errs.push(fieldErr.invalid('metadata.annotations', k, m));
+        if (typeof v !== 'string')
+          errs.push(fieldErr.invalid('metadata.annotations', v, 'annotation values must be strings'));
         size += k.length + String(v).length;
       }
-      if (size > TOTAL_ANNOTATION_SIZE) errs.push(fieldErr.tooLong('metadata.annotations', TOTAL_ANNOTATION_SIZE));
+      if (size > TOTAL_ANNOTATION_SIZE)
+        errs.push(fieldErr.tooLong('metadata.annotations', TOTAL_ANNOTATION_SIZE));
     }
   }
   const fins = md.finalizers;
   if (fins !== undefined && fins !== null) {
-    if (!Array.isArray(fins)) errs.push(fieldErr.invalid('metadata.finalizers', fins, 'must be a list of strings'));
+    if (!Array.isArray(fins))
+      errs.push(fieldErr.invalid('metadata.finalizers', fins, 'must be a list of strings'));
     else
       fins.forEach((f, i) => {
-        if (typeof f !== 'string') errs.push(fieldErr.invalid(`metadata.finalizers[${i}]`, f, 'must be a string'));
-        else for (const m of qualifiedNameErrors(f)) errs.push(fieldErr.invalid(`metadata.finalizers[${i}]`, f, m));
+        if (typeof f !== 'string')
+          errs.push(fieldErr.invalid(`metadata.finalizers[${i}]`, f, 'must be a string'));
+        else
+          for (const m of qualifiedNameErrors(f))
+            errs.push(fieldErr.invalid(`metadata.finalizers[${i}]`, f, m));
       });
   }
   const owners = md.ownerReferences;
   if (owners !== undefined && owners !== null) {
-    if (!Array.isArray(owners)) errs.push(fieldErr.invalid('metadata.ownerReferences', owners, 'must be a list'));
+    if (!Array.isArray(owners))
+      errs.push(fieldErr.invalid('metadata.ownerReferences', owners, 'must be a list'));
     else {
       let controllers = 0;
       owners.forEach((o: any, i: number) => {
         const p = `metadata.ownerReferences[${i}]`;
         if (!o || typeof o !== 'object') return errs.push(fieldErr.invalid(p, o, 'must be an object'));
-        if (!o.apiVersion) errs.push(fieldErr.invalid(`${p}.apiVersion`, o.apiVersion ?? '', 'version must not be empty'));
+        if (!o.apiVersion)
+          errs.push(fieldErr.invalid(`${p}.apiVersion`, o.apiVersion ?? '', 'version must not be empty'));
         if (!o.kind) errs.push(fieldErr.invalid(`${p}.kind`, o.kind ?? '', 'kind must not be empty'));
         if (!o.name) errs.push(fieldErr.invalid(`${p}.name`, o.name ?? '', 'name must not be empty'));
         if (!o.uid) errs.push(fieldErr.invalid(`${p}.uid`, o.uid ?? '', 'uid must not be empty'));
@@ -101,7 +113,11 @@ export function validateObjectMeta(obj: KObject): FieldError[] {
       });
       if (controllers > 1)
         errs.push(
-          fieldErr.invalid('metadata.ownerReferences', owners, 'Only one reference can have Controller set to true. Found "true" in references for multiple owners'),
+          fieldErr.invalid(
+            'metadata.ownerReferences',
+            owners,
+            'Only one reference can have Controller set to true. Found "true" in references for multiple owners',
+          ),
         );
     }
   }

@@ -15,7 +15,8 @@ export const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-pub
 export const SEEDED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 export function checkNamespaceDeletable(name: string): void {
-  if (PROTECTED_NAMESPACES.has(name)) throw errors.forbidden('namespaces', '', name, 'this namespace may not be deleted');
+  if (PROTECTED_NAMESPACES.has(name))
+    throw errors.forbidden('namespaces', '', name, 'this namespace may not be deleted');
 }
 
 export function markNamespaceTerminating(ns: KObject): void {
@@ -42,7 +43,11 @@ type Cond = { type: string; status: string; reason: string; message: string; las
  * One pass of cleanup for a Terminating namespace. Returns true when the namespace is gone (or
  * not terminating), false when content remains and another pass is needed.
  */
-export async function cleanupNamespace(objects: ObjectService, registry: Registry, name: string): Promise<boolean> {
+export async function cleanupNamespace(
+  objects: ObjectService,
+  registry: Registry,
+  name: string,
+): Promise<boolean> {
   const nsDef = registry.get('', 'v1', 'namespaces')!;
   let ns: KObject;
   try {
@@ -61,7 +66,10 @@ export async function cleanupNamespace(objects: ObjectService, registry: Registr
         continue;
       }
       try {
-        const r = await objects.delete(def, name, o.metadata!.name!, { dryRun: false, propagationPolicy: 'Background' });
+        const r = await objects.delete(def, name, o.metadata!.name!, {
+          dryRun: false,
+          propagationPolicy: 'Background',
+        });
         if (!r.deleted) {
           remaining[def.resource] = (remaining[def.resource] ?? 0) + 1;
           for (const f of r.object?.metadata?.finalizers ?? []) withFinalizers.add(f);
@@ -74,15 +82,57 @@ export async function cleanupNamespace(objects: ObjectService, registry: Registr
   const now = nowRfc3339();
   const left = Object.entries(remaining);
   const conds: Cond[] = [
-    { type: 'NamespaceDeletionDiscoveryFailure', status: 'False', reason: 'ResourcesDiscovered', message: 'All resources successfully discovered', lastTransitionTime: now },
-    { type: 'NamespaceDeletionGroupVersionParsingFailure', status: 'False', reason: 'ParsedGroupVersions', message: 'All legacy kube types successfully parsed', lastTransitionTime: now },
-    { type: 'NamespaceDeletionContentFailure', status: 'False', reason: 'ContentDeleted', message: 'All content successfully deleted, may be waiting on finalization', lastTransitionTime: now },
+    {
+      type: 'NamespaceDeletionDiscoveryFailure',
+      status: 'False',
+      reason: 'ResourcesDiscovered',
+      message: 'All resources successfully discovered',
+      lastTransitionTime: now,
+    },
+    {
+      type: 'NamespaceDeletionGroupVersionParsingFailure',
+      status: 'False',
+      reason: 'ParsedGroupVersions',
+      message: 'All legacy kube types successfully parsed',
+      lastTransitionTime: now,
+    },
+    {
+      type: 'NamespaceDeletionContentFailure',
+      status: 'False',
+      reason: 'ContentDeleted',
+      message: 'All content successfully deleted, may be waiting on finalization',
+      lastTransitionTime: now,
+    },
     left.length
-      ? { type: 'NamespaceContentRemaining', status: 'True', reason: 'SomeResourcesRemain', message: `Some resources are remaining: ${left.map(([r, n]) => `${r} has ${n} resource instances`).join(', ')}`, lastTransitionTime: now }
-      : { type: 'NamespaceContentRemaining', status: 'False', reason: 'ContentRemoved', message: 'All content successfully removed', lastTransitionTime: now },
+      ? {
+          type: 'NamespaceContentRemaining',
+          status: 'True',
+          reason: 'SomeResourcesRemain',
+          message: `Some resources are remaining: ${left.map(([r, n]) => `${r} has ${n} resource instances`).join(', ')}`,
+          lastTransitionTime: now,
+        }
+      : {
+          type: 'NamespaceContentRemaining',
+          status: 'False',
+          reason: 'ContentRemoved',
+          message: 'All content successfully removed',
+          lastTransitionTime: now,
+        },
     withFinalizers.size
-      ? { type: 'NamespaceFinalizersRemaining', status: 'True', reason: 'SomeFinalizersRemain', message: `Some content in the namespace has finalizers remaining: ${[...withFinalizers].sort().join(', ')}`, lastTransitionTime: now }
-      : { type: 'NamespaceFinalizersRemaining', status: 'False', reason: 'ContentHasNoFinalizers', message: 'All content-preserving finalizers finished', lastTransitionTime: now },
+      ? {
+          type: 'NamespaceFinalizersRemaining',
+          status: 'True',
+          reason: 'SomeFinalizersRemain',
+          message: `Some content in the namespace has finalizers remaining: ${[...withFinalizers].sort().join(', ')}`,
+          lastTransitionTime: now,
+        }
+      : {
+          type: 'NamespaceFinalizersRemaining',
+          status: 'False',
+          reason: 'ContentHasNoFinalizers',
+          message: 'All content-preserving finalizers finished',
+          lastTransitionTime: now,
+        },
   ];
   const opts = { dryRun: false, fieldValidation: 'Ignore' as const, fieldManager: 'namespace-controller' };
   if (left.length) {
@@ -97,7 +147,7 @@ export async function cleanupNamespace(objects: ObjectService, registry: Registr
     return false;
   }
   // Empty: remove the `kubernetes` finalizer; the write deletes the namespace when nothing else holds it.
-  await objects.modify(nsDef, undefined, name, opts, (cur) => ({
+  await objects.modify(nsDef, undefined, name, { ...opts, subresource: 'finalize' }, (cur) => ({
     ...cur,
     spec: { ...cur.spec, finalizers: (cur.spec?.finalizers ?? []).filter((f: string) => f !== 'kubernetes') },
   }));

@@ -1,6 +1,6 @@
 import { randomUUID, randomInt } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { ApiError, errors, fieldErr, type FieldError } from './errors.js';
+import { ApiError, errors, fieldErr, formatFieldError, type FieldError } from './errors.js';
 import type { KObject, ResourceDef, StrategyContext } from './types.js';
 import type { Store, StoredObject, WriteTxn } from './storage/types.js';
 import { KeyExistsError, RevisionMismatchError } from './storage/types.js';
@@ -22,6 +22,13 @@ import { defaultPropagation, FOREGROUND, ORPHAN } from './gc.js';
  */
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+/** A strategy context plus the fate of its allocations (IP addresses, node ports). */
+export interface StrategyScope {
+  ctx: StrategyContext;
+  commit(): void;
+  rollback(): void;
+}
 
 export interface WriteOptions {
   fieldManager?: string;
@@ -72,9 +79,22 @@ export class ObjectService {
   constructor(
     private readonly store: Store,
     readonly registry: Registry,
-    private readonly ctx: () => StrategyContext,
+    private readonly ctxFactory: (dryRun: boolean) => StrategyScope,
     private readonly hooks: ObjectHooks = {},
   ) {}
+
+  /** Run `fn` with a strategy context whose allocations are kept only if `fn` succeeds. */
+  private withCtx<T>(dryRun: boolean, fn: (ctx: StrategyContext) => T): T {
+    const scope = this.ctxFactory(dryRun);
+    try {
+      const r = fn(scope.ctx);
+      scope.commit();
+      return r;
+    } catch (e) {
+      scope.rollback();
+      throw e;
+    }
+  }
 
   key(def: ResourceDef, namespace: string | undefined, name: string): string {
     return objectKey(def, def.namespaced ? namespace : undefined, name);
@@ -96,26 +116,37 @@ export class ObjectService {
   // -------------------------------------------------------------------------------------------
   // create
 
-  async create(def: ResourceDef, namespace: string | undefined, body: unknown, opts: WriteOptions): Promise<WriteResult> {
+  async create(
+    def: ResourceDef,
+    namespace: string | undefined,
+    body: unknown,
+    opts: WriteOptions,
+  ): Promise<WriteResult> {
     const warnings: string[] = [];
     const obj = this.checkBody(def, body);
     obj.metadata ??= {};
     const md = obj.metadata;
     if (def.namespaced) {
       if (md.namespace && namespace && md.namespace !== namespace)
-        throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+        throw errors.badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       md.namespace = namespace ?? md.namespace;
-      if (!md.namespace) throw errors.badRequest('the server could not find the requested resource: a namespace is required');
+      if (!md.namespace)
+        throw errors.badRequest('the server could not find the requested resource: a namespace is required');
     } else {
       delete md.namespace;
     }
     this.handleUnknownFields(def, obj, opts, 'write', warnings);
-    if (!md.name && !md.generateName) throw errors.invalid(def.kind, def.group, '', [fieldErr.required('metadata.name', 'name or generateName is required')]);
+    if (!md.name && !md.generateName)
+      throw errors.invalid(def.kind, def.group, '', [
+        fieldErr.required('metadata.name', 'name or generateName is required'),
+      ]);
 
-    const ctx = this.ctx();
+    const now = new Date();
     // System-owned metadata.
     md.uid = randomUUID();
-    md.creationTimestamp = nowRfc3339(ctx.now);
+    md.creationTimestamp = nowRfc3339(now);
     delete md.resourceVersion;
     delete md.deletionTimestamp;
     delete md.deletionGracePeriodSeconds;
@@ -128,27 +159,28 @@ export class ObjectService {
     }
     if (def.crd && def.schema) applyDefaults(obj, def.schema);
 
-    const run = (tx: WriteTxn) => {
-      if (!md.name) md.name = this.generateName(tx, def, namespace, md.generateName!);
-      this.hooks.beforeCreate?.(tx, def, obj);
-      if (def.namespaced) this.checkNamespaceForCreate(tx, md.namespace!);
-      def.strategy?.prepareCreate?.(obj, ctx);
-      this.validate(def, obj, undefined, ctx);
-      this.setManagedFields(def, undefined, obj, opts, ctx);
-      const key = this.key(def, md.namespace, md.name!);
-      if (opts.dryRun) {
-        if (tx.get(key)) throw errors.alreadyExists(def.resource, def.group, md.name!);
+    const run = (tx: WriteTxn) =>
+      this.withCtx(opts.dryRun, (ctx) => {
+        if (!md.name) md.name = this.generateName(tx, def, namespace, md.generateName!);
+        this.hooks.beforeCreate?.(tx, def, obj);
+        if (def.namespaced) this.checkNamespaceForCreate(tx, md.namespace!);
+        def.strategy?.prepareCreate?.(obj, ctx);
+        this.validate(def, obj, undefined, ctx);
+        this.setManagedFields(def, undefined, obj, opts, ctx);
+        const key = this.key(def, md.namespace, md.name!);
+        if (opts.dryRun) {
+          if (tx.get(key)) throw errors.alreadyExists(def.resource, def.group, md.name!);
+          return obj;
+        }
+        try {
+          tx.create(key, obj);
+        } catch (e) {
+          if (e instanceof KeyExistsError) throw errors.alreadyExists(def.resource, def.group, md.name!);
+          throw e;
+        }
+        this.hooks.afterWrite?.(def, obj, false);
         return obj;
-      }
-      try {
-        tx.create(key, obj);
-      } catch (e) {
-        if (e instanceof KeyExistsError) throw errors.alreadyExists(def.resource, def.group, md.name!);
-        throw e;
-      }
-      this.hooks.afterWrite?.(def, obj, false);
-      return obj;
-    };
+      });
     const created = await this.store.write(run);
     return { object: this.present(def, created), code: 201, warnings };
   }
@@ -169,20 +201,31 @@ export class ObjectService {
     const ns = tx.get(this.key(nsDef, undefined, namespace));
     if (!ns) throw errors.notFound('namespaces', '', namespace);
     const o = ns.object;
-    if (o.metadata?.deletionTimestamp || o.status?.phase === 'Terminating') throw namespaceTerminating(namespace);
+    if (o.metadata?.deletionTimestamp || o.status?.phase === 'Terminating')
+      throw namespaceTerminating(namespace);
   }
 
   // -------------------------------------------------------------------------------------------
   // update (PUT) and patch
 
-  async update(def: ResourceDef, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions): Promise<WriteResult> {
+  async update(
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    opts: WriteOptions,
+  ): Promise<WriteResult> {
     const warnings: string[] = [];
     const obj = this.checkBody(def, body);
     obj.metadata ??= {};
     if (obj.metadata.name !== undefined && obj.metadata.name !== name)
-      throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+      throw errors.badRequest(
+        `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`,
+      );
     if (def.namespaced && obj.metadata.namespace && namespace && obj.metadata.namespace !== namespace)
-      throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      throw errors.badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     this.handleUnknownFields(def, obj, opts, 'write', warnings);
     const result = await this.store.write((tx) => {
       const cur = tx.get(this.key(def, namespace, name));
@@ -191,7 +234,12 @@ export class ObjectService {
       if (rv && rv !== String(cur.rev)) throw errors.staleResourceVersion(def.resource, def.group, name);
       const uid = obj.metadata!.uid;
       if (uid && uid !== cur.object.metadata?.uid)
-        throw errors.conflict(def.resource, def.group, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${cur.object.metadata?.uid}`);
+        throw errors.conflict(
+          def.resource,
+          def.group,
+          name,
+          `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${cur.object.metadata?.uid}`,
+        );
       return this.commitUpdate(tx, def, cur, obj, opts);
     });
     return { ...result, warnings: [...warnings, ...result.warnings] };
@@ -213,7 +261,9 @@ export class ObjectService {
       if (!cur) throw errors.notFound(def.resource, def.group, name);
       const next = mutate(this.present(def, cur.object), cur);
       if (next.metadata?.name !== undefined && next.metadata.name !== name)
-        throw errors.badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
+        throw errors.badRequest(
+          `the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`,
+        );
       const rv = next.metadata?.resourceVersion;
       if (rv && rv !== String(cur.rev)) throw errors.staleResourceVersion(def.resource, def.group, name);
       return this.commitUpdate(tx, def, cur, next, opts);
@@ -225,8 +275,24 @@ export class ObjectService {
     this.handleUnknownFields(def, obj, opts, 'patch', warnings);
   }
 
-  private commitUpdate(tx: WriteTxn, def: ResourceDef, cur: StoredObject, incoming: KObject, opts: WriteOptions): WriteResult {
-    const ctx = this.ctx();
+  private commitUpdate(
+    tx: WriteTxn,
+    def: ResourceDef,
+    cur: StoredObject,
+    incoming: KObject,
+    opts: WriteOptions,
+  ): WriteResult {
+    return this.withCtx(opts.dryRun, (ctx) => this.commitUpdateWith(ctx, tx, def, cur, incoming, opts));
+  }
+
+  private commitUpdateWith(
+    ctx: StrategyContext,
+    tx: WriteTxn,
+    def: ResourceDef,
+    cur: StoredObject,
+    incoming: KObject,
+    opts: WriteOptions,
+  ): WriteResult {
     const old = this.present(def, cur.object);
     const obj = this.maskForUpdate(def, old, incoming, opts.subresource);
     const md = obj.metadata!;
@@ -236,11 +302,14 @@ export class ObjectService {
       const added = (md.finalizers ?? []).filter((f: string) => !before.has(f));
       if (added.length)
         throw errors.invalid(def.kind, def.group, old.metadata.name!, [
-          fieldErr.forbidden('metadata.finalizers', `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f: string) => JSON.stringify(f)).join(', ')}}`),
+          fieldErr.forbidden(
+            'metadata.finalizers',
+            `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f: string) => JSON.stringify(f)).join(', ')}}`,
+          ),
         ]);
     }
     if (def.crd && def.schema) applyDefaults(obj, def.schema);
-    if (!opts.subresource) def.strategy?.prepareUpdate?.(obj, old, ctx);
+    if (!opts.subresource || opts.subresource === 'finalize') def.strategy?.prepareUpdate?.(obj, old, ctx);
     this.validate(def, obj, old, ctx);
     if (def.generation) {
       md.generation = old.metadata?.generation ?? 1;
@@ -252,7 +321,10 @@ export class ObjectService {
     if (isNoop(old, obj)) return { object: old, code: 200, warnings: [] };
 
     const key = this.key(def, md.namespace, md.name!);
-    const finished = md.deletionTimestamp && !(md.finalizers?.length) && !(def.resource === 'namespaces' && def.group === '' && obj.spec?.finalizers?.length);
+    const finished =
+      md.deletionTimestamp &&
+      !md.finalizers?.length &&
+      !(def.resource === 'namespaces' && def.group === '' && obj.spec?.finalizers?.length);
     if (opts.dryRun) return { object: obj, code: 200, warnings: [] };
     try {
       if (finished) {
@@ -264,7 +336,8 @@ export class ObjectService {
       }
       tx.update(key, obj, cur.rev);
     } catch (e) {
-      if (e instanceof RevisionMismatchError) throw errors.staleResourceVersion(def.resource, def.group, md.name!);
+      if (e instanceof RevisionMismatchError)
+        throw errors.staleResourceVersion(def.resource, def.group, md.name!);
       throw e;
     }
     this.hooks.afterWrite?.(def, obj, false);
@@ -274,16 +347,23 @@ export class ObjectService {
   /** Apply status/spec masking and keep server-owned metadata from the stored object. */
   private maskForUpdate(def: ResourceDef, old: KObject, incoming: KObject, subresource?: string): KObject {
     let obj: KObject;
+    const isNamespace = def.group === '' && def.resource === 'namespaces';
     if (subresource === 'status') {
       obj = structuredClone(old);
       if (incoming.status === undefined) delete obj.status;
       else obj.status = incoming.status;
+    } else if (subresource === 'finalize' && isNamespace) {
+      // namespaces/finalize changes spec.finalizers and nothing else.
+      obj = structuredClone(old);
+      obj.spec = { ...(obj.spec ?? {}), finalizers: incoming.spec?.finalizers ?? [] };
     } else {
       obj = incoming;
       if (def.subresources?.status) {
         if (old.status === undefined) delete obj.status;
         else obj.status = structuredClone(old.status);
       }
+      // Only namespaces/finalize may change a namespace's spec.finalizers.
+      if (isNamespace) obj.spec = { ...(obj.spec ?? {}), finalizers: old.spec?.finalizers ?? [] };
     }
     obj.apiVersion = apiVersionOf(def);
     obj.kind = def.kind;
@@ -297,14 +377,16 @@ export class ObjectService {
     md.creationTimestamp = om.creationTimestamp;
     if (om.deletionTimestamp) md.deletionTimestamp = om.deletionTimestamp;
     else delete md.deletionTimestamp;
-    if (om.deletionGracePeriodSeconds !== undefined) md.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
+    if (om.deletionGracePeriodSeconds !== undefined)
+      md.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
     else delete md.deletionGracePeriodSeconds;
     if (om.generation !== undefined) md.generation = om.generation;
     else delete md.generation;
     delete md.selfLink;
     delete md.resourceVersion;
     if (subresource === 'status') md.managedFields = om.managedFields;
-    else if (!Array.isArray(md.managedFields) || md.managedFields.length === 0) md.managedFields = om.managedFields;
+    else if (!Array.isArray(md.managedFields) || md.managedFields.length === 0)
+      md.managedFields = om.managedFields;
     if (md.managedFields === undefined) delete md.managedFields;
     return obj;
   }
@@ -312,18 +394,34 @@ export class ObjectService {
   // -------------------------------------------------------------------------------------------
   // delete
 
-  async delete(def: ResourceDef, namespace: string | undefined, name: string, opts: DeleteOptions): Promise<DeleteResult> {
+  async delete(
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    opts: DeleteOptions,
+  ): Promise<DeleteResult> {
     return this.store.write((tx) => this.deleteInTxn(tx, def, namespace, name, opts));
   }
 
-  deleteInTxn(tx: WriteTxn, def: ResourceDef, namespace: string | undefined, name: string, opts: DeleteOptions): DeleteResult {
+  deleteInTxn(
+    tx: WriteTxn,
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    opts: DeleteOptions,
+  ): DeleteResult {
     const key = this.key(def, namespace, name);
     const cur = tx.get(key);
     if (!cur) throw errors.notFound(def.resource, def.group, name);
     const obj = this.present(def, cur.object);
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== obj.metadata?.uid)
-      throw errors.conflict(def.resource, def.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata?.uid}`);
+      throw errors.conflict(
+        def.resource,
+        def.group,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata?.uid}`,
+      );
     if (pre?.resourceVersion && pre.resourceVersion !== String(cur.rev))
       throw errors.conflict(
         def.resource,
@@ -349,7 +447,7 @@ export class ObjectService {
     const keep = (md.finalizers?.length ?? 0) > 0 || (def.group === '' && def.resource === 'namespaces');
     if (keep) {
       if (!md.deletionTimestamp) {
-        md.deletionTimestamp = nowRfc3339(this.ctx().now);
+        md.deletionTimestamp = nowRfc3339();
         md.deletionGracePeriodSeconds = 0;
         if (def.generation && (md.generation ?? 0) > 0) md.generation = (md.generation ?? 0) + 1;
       }
@@ -361,7 +459,7 @@ export class ObjectService {
     }
     if (opts.dryRun) return { object: obj, deleted: true, warnings };
     tx.delete(key, cur.rev, obj);
-    def.strategy?.afterDelete?.(obj, this.ctx());
+    if (def.strategy?.afterDelete) this.withCtx(false, (ctx) => def.strategy!.afterDelete!(obj, ctx));
     this.hooks.afterWrite?.(def, obj, true);
     return { object: obj, deleted: true, warnings };
   }
@@ -382,33 +480,71 @@ export class ObjectService {
     const obj = body as KObject;
     const gv = apiVersionOf(def);
     if (obj.kind !== undefined && obj.kind !== def.kind) {
-      throw errors.badRequest(`the kind in the request body (${String(obj.kind)}) does not match the resource ${def.resource} (kind ${def.kind}) of the URL`);
+      throw errors.badRequest(
+        `the kind in the request body (${String(obj.kind)}) does not match the resource ${def.resource} (kind ${def.kind}) of the URL`,
+      );
     }
     if (obj.apiVersion !== undefined && obj.apiVersion !== gv) {
       // Another served version of the same resource is fine for CRDs; otherwise reject.
-      const [g, v] = String(obj.apiVersion).includes('/') ? String(obj.apiVersion).split('/') : ['', String(obj.apiVersion)];
+      const [g, v] = String(obj.apiVersion).includes('/')
+        ? String(obj.apiVersion).split('/')
+        : ['', String(obj.apiVersion)];
       if (g !== def.group || !this.registry.get(g, v, def.resource))
-        throw errors.badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${gv})`);
+        throw errors.badRequest(
+          `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${gv})`,
+        );
     }
-    if (obj.metadata !== undefined && (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata)))
-      throw errors.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: metadata must be an object`);
+    if (
+      obj.metadata !== undefined &&
+      (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata))
+    )
+      throw errors.badRequest(
+        `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: metadata must be an object`,
+      );
     obj.apiVersion = gv;
     obj.kind = def.kind;
     return obj;
   }
 
-  private handleUnknownFields(def: ResourceDef, obj: KObject, opts: WriteOptions, path: 'write' | 'patch', warnings: string[]): void {
+  private handleUnknownFields(
+    def: ResourceDef,
+    obj: KObject,
+    opts: WriteOptions,
+    path: 'write' | 'patch',
+    warnings: string[],
+  ): void {
     if (!def.schema) return;
+    if (!def.crd) {
+      // Go decoding of built-in types: JSON null means "zero value", and a value of the wrong
+      // type is a decode error (400), caught before any strategy looks at the object.
+      dropNulls(obj);
+      const typeErrs = validateValue(obj, def.schema, '').filter((e) => e.type === 'FieldValueTypeInvalid');
+      if (typeErrs.length)
+        throw errors.badRequest(
+          `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${typeErrs.map(formatFieldError).join(', ')}`,
+        );
+    }
     const unknown = prune(obj, def.schema, { root: true });
     if (unknown.length === 0) return;
     if (opts.fieldValidation === 'Strict') {
       const detail = `strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`;
-      if (path === 'write') throw errors.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${detail}`);
+      if (path === 'write')
+        throw errors.badRequest(
+          `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${detail}`,
+        );
       throw new ApiError({
         code: 422,
         reason: 'Invalid',
         message: ` "" is invalid: patch: Invalid value: "${jsonForMessage(obj)}": ${detail}`,
-        details: { causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: "${jsonForMessage(obj)}": ${detail}`, field: 'patch' }] },
+        details: {
+          causes: [
+            {
+              reason: 'FieldValueInvalid',
+              message: `Invalid value: "${jsonForMessage(obj)}": ${detail}`,
+              field: 'patch',
+            },
+          ],
+        },
       });
     }
     if (opts.fieldValidation === 'Warn') for (const u of unknown) warnings.push(`unknown field "${u}"`);
@@ -418,7 +554,8 @@ export class ObjectService {
     const errs: FieldError[] = [];
     const name = obj.metadata?.name ?? '';
     if (!old) {
-      for (const m of def.crd ? crNameErrors(name) : validateName(def, name)) errs.push(fieldErr.invalid('metadata.name', name, m));
+      for (const m of def.crd ? crNameErrors(name) : validateName(def, name))
+        errs.push(fieldErr.invalid('metadata.name', name, m));
     }
     errs.push(...validateObjectMeta(obj));
     if (def.crd && def.schema) errs.push(...validateValue(obj, def.schema, ''));
@@ -426,7 +563,13 @@ export class ObjectService {
     if (errs.length) throw errors.invalid(def.kind, def.group, name, errs);
   }
 
-  private setManagedFields(def: ResourceDef, old: KObject | undefined, obj: KObject, opts: WriteOptions, ctx: StrategyContext): void {
+  private setManagedFields(
+    def: ResourceDef,
+    old: KObject | undefined,
+    obj: KObject,
+    opts: WriteOptions,
+    ctx: StrategyContext,
+  ): void {
     const manager = opts.fieldManager ?? 'unknown';
     const md = obj.metadata!;
     let entries = (md.managedFields ?? []) as ManagedFieldsEntry[];
@@ -501,6 +644,18 @@ function isNoop(old: KObject, obj: KObject): boolean {
   delete a.metadata.resourceVersion;
   delete b.metadata.resourceVersion;
   return isDeepStrictEqual(a, b);
+}
+
+function dropNulls(v: unknown): void {
+  if (Array.isArray(v)) {
+    for (const x of v) dropNulls(x);
+  } else if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      if (o[k] === null) delete o[k];
+      else dropNulls(o[k]);
+    }
+  }
 }
 
 function jsonForMessage(obj: KObject): string {

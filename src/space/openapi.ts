@@ -14,11 +14,16 @@ import type { JSONSchemaProps } from './schema/types.js';
 const FIELD_VALIDATION = {
   name: 'fieldValidation',
   in: 'query',
-  description: 'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields: Ignore, Warn or Strict.',
+  description:
+    'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields: Ignore, Warn or Strict.',
   schema: { type: 'string', uniqueItems: true },
 };
 const PARAMS = (names: string[]) =>
-  names.map((n) => ({ name: n, in: 'query', schema: { type: n === 'force' ? 'boolean' : 'string', uniqueItems: true } }));
+  names.map((n) => ({
+    name: n,
+    in: 'query',
+    schema: { type: n === 'force' ? 'boolean' : 'string', uniqueItems: true },
+  }));
 
 function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
@@ -27,7 +32,10 @@ function gvPath(group: string, version: string): string {
 function schemaName(def: ResourceDef): string {
   if (!def.group) return `io.k8s.api.core.${def.version}.${def.kind}`;
   if (def.crd) return `${def.group.split('.').reverse().join('.')}.${def.version}.${def.kind}`;
-  const short = def.group.replace(/\.k8s\.io$/, '').replace(/\.authorization$/, '').split('.')[0];
+  const short = def.group
+    .replace(/\.k8s\.io$/, '')
+    .replace(/\.authorization$/, '')
+    .split('.')[0];
   return `io.k8s.api.${short}.${def.version}.${def.kind}`;
 }
 
@@ -44,18 +52,48 @@ function documentFor(registry: Registry, group: string, version: string) {
     const verbs = new Set(def.verbs);
     if (def.review) {
       paths[base] = {
-        post: { operationId: `create${def.kind}`, 'x-kubernetes-action': 'post', 'x-kubernetes-group-version-kind': gvk, parameters: [FIELD_VALIDATION], responses: ok },
+        post: {
+          operationId: `create${def.kind}`,
+          'x-kubernetes-action': 'post',
+          'x-kubernetes-group-version-kind': gvk,
+          parameters: [FIELD_VALIDATION],
+          responses: ok,
+        },
       };
     } else {
       const collection: Record<string, unknown> = {};
-      if (verbs.has('list')) collection.get = { operationId: `list${def.kind}`, 'x-kubernetes-action': 'list', 'x-kubernetes-group-version-kind': gvk, responses: { '200': { description: 'OK' } } };
+      if (verbs.has('list'))
+        collection.get = {
+          operationId: `list${def.kind}`,
+          'x-kubernetes-action': 'list',
+          'x-kubernetes-group-version-kind': gvk,
+          responses: { '200': { description: 'OK' } },
+        };
       if (verbs.has('create'))
-        collection.post = { operationId: `create${def.kind}`, 'x-kubernetes-action': 'post', 'x-kubernetes-group-version-kind': gvk, parameters: [FIELD_VALIDATION, ...PARAMS(['dryRun', 'fieldManager'])], responses: ok };
+        collection.post = {
+          operationId: `create${def.kind}`,
+          'x-kubernetes-action': 'post',
+          'x-kubernetes-group-version-kind': gvk,
+          parameters: [FIELD_VALIDATION, ...PARAMS(['dryRun', 'fieldManager'])],
+          responses: ok,
+        };
       paths[base] = collection;
       const item: Record<string, unknown> = {};
-      if (verbs.has('get')) item.get = { operationId: `read${def.kind}`, 'x-kubernetes-action': 'get', 'x-kubernetes-group-version-kind': gvk, responses: ok };
+      if (verbs.has('get'))
+        item.get = {
+          operationId: `read${def.kind}`,
+          'x-kubernetes-action': 'get',
+          'x-kubernetes-group-version-kind': gvk,
+          responses: ok,
+        };
       if (verbs.has('update'))
-        item.put = { operationId: `replace${def.kind}`, 'x-kubernetes-action': 'put', 'x-kubernetes-group-version-kind': gvk, parameters: [FIELD_VALIDATION, ...PARAMS(['dryRun', 'fieldManager'])], responses: ok };
+        item.put = {
+          operationId: `replace${def.kind}`,
+          'x-kubernetes-action': 'put',
+          'x-kubernetes-group-version-kind': gvk,
+          parameters: [FIELD_VALIDATION, ...PARAMS(['dryRun', 'fieldManager'])],
+          responses: ok,
+        };
       if (verbs.has('patch')) {
         const op: Record<string, unknown> = {
           operationId: `patch${def.kind}`,
@@ -67,17 +105,29 @@ function documentFor(registry: Registry, group: string, version: string) {
         if (def.crd) {
           const body = { schema: { type: 'object' } };
           op.requestBody = {
-            content: { 'application/json-patch+json': body, 'application/merge-patch+json': body, 'application/apply-patch+yaml': body },
+            content: {
+              'application/json-patch+json': body,
+              'application/merge-patch+json': body,
+              'application/apply-patch+yaml': body,
+            },
             required: true,
           };
         }
         item.patch = op;
       }
-      if (verbs.has('delete')) item.delete = { operationId: `delete${def.kind}`, 'x-kubernetes-action': 'delete', 'x-kubernetes-group-version-kind': gvk, responses: ok };
+      if (verbs.has('delete'))
+        item.delete = {
+          operationId: `delete${def.kind}`,
+          'x-kubernetes-action': 'delete',
+          'x-kubernetes-group-version-kind': gvk,
+          responses: ok,
+        };
       paths[`${base}/{name}`] = item;
     }
     schemas[schemaName(def)] = {
-      ...(def.schema ? withEnvelope(def.schema) : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }),
+      ...(def.schema
+        ? withEnvelope(def.schema)
+        : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }),
       'x-kubernetes-group-version-kind': [gvk],
     };
   }
@@ -91,9 +141,18 @@ function documentFor(registry: Registry, group: string, version: string) {
 
 function withEnvelope(schema: JSONSchemaProps): JSONSchemaProps {
   const props = { ...(schema.properties ?? {}) };
-  props.apiVersion ??= { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' };
-  props.kind ??= { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' };
-  props.metadata = props.metadata && Object.keys(props.metadata).length > 1 ? props.metadata : (OBJECT_META_REF as JSONSchemaProps);
+  props.apiVersion ??= {
+    type: 'string',
+    description: 'APIVersion defines the versioned schema of this representation of an object.',
+  };
+  props.kind ??= {
+    type: 'string',
+    description: 'Kind is a string value representing the REST resource this object represents.',
+  };
+  props.metadata =
+    props.metadata && Object.keys(props.metadata).length > 1
+      ? props.metadata
+      : (OBJECT_META_REF as JSONSchemaProps);
   return { ...schema, type: 'object', properties: props };
 }
 

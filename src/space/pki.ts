@@ -35,7 +35,10 @@ function serial(): string {
 
 async function keyToPem(key: CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key as any));
-  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }).export({ format: 'pem', type: 'pkcs8' }) as string;
+  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }).export({
+    format: 'pem',
+    type: 'pkcs8',
+  }) as string;
 }
 
 async function importPkcs8(pem: string): Promise<CryptoKey> {
@@ -44,7 +47,10 @@ async function importPkcs8(pem: string): Promise<CryptoKey> {
 }
 
 export async function createCA(commonName: string): Promise<{ certPem: string; keyPem: string }> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(ALG, true, [
+    'sign',
+    'verify',
+  ])) as unknown as CryptoKeyPair;
   const now = new Date(Date.now() - 60_000);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
@@ -65,11 +71,20 @@ export async function createCA(commonName: string): Promise<{ certPem: string; k
 /** Issue a leaf certificate signed by the CA: a server cert (with SANs) or a client cert (CN=user, O=groups). */
 export async function issueCert(
   ca: { certPem: string; keyPem: string },
-  opts: { commonName: string; organizations?: string[]; dnsNames?: string[]; ips?: string[]; client?: boolean },
+  opts: {
+    commonName: string;
+    organizations?: string[];
+    dnsNames?: string[];
+    ips?: string[];
+    client?: boolean;
+  },
 ): Promise<{ certPem: string; keyPem: string }> {
   const caCert = new x509.X509Certificate(ca.certPem);
   const caKey = await importPkcs8(ca.keyPem);
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(ALG, true, [
+    'sign',
+    'verify',
+  ])) as unknown as CryptoKeyPair;
   const subject = [`CN=${opts.commonName}`, ...(opts.organizations ?? []).map((o) => `O=${o}`)].join(', ');
   const now = new Date(Date.now() - 60_000);
   const san = [
@@ -87,8 +102,13 @@ export async function issueCert(
     signingAlgorithm: ALG,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      new x509.ExtendedKeyUsageExtension([opts.client ? x509.ExtendedKeyUsage.clientAuth : x509.ExtendedKeyUsage.serverAuth]),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
+      new x509.ExtendedKeyUsageExtension([
+        opts.client ? x509.ExtendedKeyUsage.clientAuth : x509.ExtendedKeyUsage.serverAuth,
+      ]),
       ...(san.length ? [new x509.SubjectAlternativeNameExtension(san)] : []),
       await x509.AuthorityKeyIdentifierExtension.create(caCert),
     ],

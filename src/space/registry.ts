@@ -68,7 +68,8 @@ export class Registry {
 
   /** Look a kind up within one group/version. */
   byKind(group: string, version: string, kind: string): ResourceDef | undefined {
-    for (const d of this.byGVR.values()) if (d.group === group && d.version === version && d.kind === kind) return d;
+    for (const d of this.byGVR.values())
+      if (d.group === group && d.version === version && d.kind === kind) return d;
     return undefined;
   }
 

@@ -19,8 +19,19 @@ import { ApiError, errors } from './errors.js';
 import { loadOrCreateCredentials, type Credentials } from './pki.js';
 import { TaskRunner } from './tasks.js';
 import { GarbageCollector } from './gc.js';
-import { cleanupNamespace, checkNamespaceDeletable, markNamespaceTerminating, SEEDED_NAMESPACES } from './namespaces.js';
-import { crdStrategy, markCrdTerminating, syncCrd, createWhileTerminating, CLEANUP_FINALIZER } from './crd/controller.js';
+import {
+  cleanupNamespace,
+  checkNamespaceDeletable,
+  markNamespaceTerminating,
+  SEEDED_NAMESPACES,
+} from './namespaces.js';
+import {
+  crdStrategy,
+  markCrdTerminating,
+  syncCrd,
+  createWhileTerminating,
+  CLEANUP_FINALIZER,
+} from './crd/controller.js';
 import type { KObject, ResourceDef, StrategyContext } from './types.js';
 import { writeFileAtomic } from '../util/fs.js';
 
@@ -37,7 +48,12 @@ export interface SpaceOptions {
   /** Watch bookmark interval (default 60 s). */
   bookmarkIntervalMs?: number;
   /** Storage tuning, mostly for tests and benchmarks. */
-  storage?: { retainRevisions?: number; retainMs?: number; compactIntervalMs?: number; synchronous?: 'FULL' | 'NORMAL' };
+  storage?: {
+    retainRevisions?: number;
+    retainMs?: number;
+    compactIntervalMs?: number;
+    synchronous?: 'FULL' | 'NORMAL';
+  };
 }
 
 export const SERVER_VERSION = {
@@ -85,9 +101,26 @@ export class Space {
       compactIntervalMs: options.storage?.compactIntervalMs,
       synchronous: options.storage?.synchronous,
     });
-    this.tokens.set(credentials.token, { username: 'admin', uid: 'kstellar-admin', groups: ['system:masters', 'system:authenticated'] });
-    const ctx = (): StrategyContext => ({ now: new Date(), ipam: this.ipam, newUid: () => randomUUID() });
-    this.objects = new ObjectService(this.store, this.registry, ctx, this.hooks());
+    this.tokens.set(credentials.token, {
+      username: 'admin',
+      uid: 'kstellar-admin',
+      groups: ['system:masters', 'system:authenticated'],
+    });
+    const scope = (dryRun: boolean) => {
+      if (dryRun)
+        return {
+          ctx: { now: new Date(), ipam: this.ipam.preview(), newUid: () => randomUUID() } as StrategyContext,
+          commit() {},
+          rollback() {},
+        };
+      const t = this.ipam.begin();
+      return {
+        ctx: { now: new Date(), ipam: t, newUid: () => randomUUID() } as StrategyContext,
+        commit: () => t.commit(),
+        rollback: () => t.rollback(),
+      };
+    };
+    this.objects = new ObjectService(this.store, this.registry, scope, this.hooks());
     this.handler = new ApiHandler({
       store: this.store,
       registry: this.registry,
@@ -161,7 +194,8 @@ export class Space {
           if (!deleted && obj.metadata?.deletionTimestamp) this.scheduleCrdCleanup(obj.metadata.name!);
         } else if (def.group === '' && def.resource === 'namespaces') {
           if (!deleted && obj.metadata?.deletionTimestamp) this.scheduleNamespaceCleanup(obj.metadata.name!);
-          else if (!deleted && obj.metadata?.resourceVersion && Number(obj.metadata.resourceVersion) > 0) this.scheduleNamespaceDefaults(obj);
+          else if (!deleted && obj.metadata?.resourceVersion && Number(obj.metadata.resourceVersion) > 0)
+            this.scheduleNamespaceDefaults(obj);
         }
       },
     };
@@ -186,7 +220,8 @@ export class Space {
     for (const svc of this.objects.listAll(svcDef)) this.ipam.observe(svc);
     await this.seed();
     const nsDef = this.registry.get('', 'v1', 'namespaces')!;
-    for (const ns of this.objects.listAll(nsDef)) if (ns.metadata?.deletionTimestamp) this.scheduleNamespaceCleanup(ns.metadata.name!);
+    for (const ns of this.objects.listAll(nsDef))
+      if (ns.metadata?.deletionTimestamp) this.scheduleNamespaceCleanup(ns.metadata.name!);
     // Track the highest published revision (bookmarks, "too large resource version").
     this.committed = this.store.currentRev();
     this.gc = new GarbageCollector(this.store, this.registry, this.objects, this.tasks, this.log);
@@ -205,7 +240,8 @@ export class Space {
     const opts = { fieldManager: 'kstellar-space', fieldValidation: 'Ignore' as const, dryRun: false };
     const nsDef = this.registry.get('', 'v1', 'namespaces')!;
     for (const name of SEEDED_NAMESPACES) {
-      if (!this.store.get(this.objects.key(nsDef, undefined, name))) await this.objects.create(nsDef, undefined, { metadata: { name } }, opts);
+      if (!this.store.get(this.objects.key(nsDef, undefined, name)))
+        await this.objects.create(nsDef, undefined, { metadata: { name } }, opts);
     }
     for (const obj of builtinSeedObjects()) {
       const [g, v] = obj.apiVersion!.includes('/') ? obj.apiVersion!.split('/') : ['', obj.apiVersion!];
@@ -236,7 +272,10 @@ export class Space {
         }
       };
       await ensure(saDef, { metadata: { name: 'default' } });
-      await ensure(cmDef, { metadata: { name: 'kube-root-ca.crt' }, data: { 'ca.crt': this.credentials.caCertPem } });
+      await ensure(cmDef, {
+        metadata: { name: 'kube-root-ca.crt' },
+        data: { 'ca.crt': this.credentials.caCertPem },
+      });
       return true;
     });
   }
@@ -263,7 +302,9 @@ export class Space {
           continue;
         }
         try {
-          const r = await this.objects.delete(def, o.metadata?.namespace, o.metadata!.name!, { dryRun: false });
+          const r = await this.objects.delete(def, o.metadata?.namespace, o.metadata!.name!, {
+            dryRun: false,
+          });
           if (!r.deleted) remaining++;
         } catch (e) {
           if ((e as ApiError).code !== 404) throw e;
@@ -271,10 +312,19 @@ export class Space {
       }
     }
     if (remaining > 0) return false;
-    await this.objects.modify(crdDef, undefined, name, { fieldManager: 'kstellar-space', fieldValidation: 'Ignore', dryRun: false }, (cur) => ({
-      ...cur,
-      metadata: { ...cur.metadata, finalizers: (cur.metadata?.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER) },
-    }));
+    await this.objects.modify(
+      crdDef,
+      undefined,
+      name,
+      { fieldManager: 'kstellar-space', fieldValidation: 'Ignore', dryRun: false },
+      (cur) => ({
+        ...cur,
+        metadata: {
+          ...cur.metadata,
+          finalizers: (cur.metadata?.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER),
+        },
+      }),
+    );
     return true;
   }
 
@@ -283,7 +333,13 @@ export class Space {
   private async listen(): Promise<void> {
     const c = this.credentials;
     this.server = createHttpsServer(
-      { key: c.serverKeyPem, cert: c.serverCertPem, ca: c.caCertPem, requestCert: true, rejectUnauthorized: false },
+      {
+        key: c.serverKeyPem,
+        cert: c.serverCertPem,
+        ca: c.caCertPem,
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
       (req, res) => void this.onRequest(req, res),
     );
     this.server.keepAliveTimeout = 65_000;
@@ -313,10 +369,14 @@ export class Space {
       await this.handler.handle(req, res, user);
     } catch (e) {
       const err = e instanceof ApiError ? e : errors.internal((e as Error)?.message ?? String(e));
-      if (!(e instanceof ApiError)) this.log.error({ err: e, method: req.method, url: req.url }, 'request failed');
+      if (!(e instanceof ApiError))
+        this.log.error({ err: e, method: req.method, url: req.url }, 'request failed');
       sendStatus(res, err);
     } finally {
-      this.log.debug({ method: req.method, url: req.url, code: res.statusCode, ms: Date.now() - started }, 'request');
+      this.log.debug(
+        { method: req.method, url: req.url, code: res.statusCode, ms: Date.now() - started },
+        'request',
+      );
     }
   }
 
@@ -326,9 +386,19 @@ export class Space {
     return toYaml({
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name, cluster: { server: opts.server ?? this.url, 'certificate-authority-data': Buffer.from(this.credentials.caCertPem).toString('base64') } }],
+      clusters: [
+        {
+          name,
+          cluster: {
+            server: opts.server ?? this.url,
+            'certificate-authority-data': Buffer.from(this.credentials.caCertPem).toString('base64'),
+          },
+        },
+      ],
       users: [{ name: `${name}-admin`, user: { token: this.credentials.token } }],
-      contexts: [{ name, context: { cluster: name, user: `${name}-admin`, namespace: opts.namespace ?? 'default' } }],
+      contexts: [
+        { name, context: { cluster: name, user: `${name}-admin`, namespace: opts.namespace ?? 'default' } },
+      ],
       'current-context': name,
       preferences: {},
     });

@@ -3,15 +3,39 @@ import { age } from './humanize.js';
 
 /** meta.k8s.io/v1 Table rendering for `kubectl get` (apiserver-compat.md §8.6). */
 
-const NAME_COL = { name: 'Name', type: 'string' as const, format: 'name', description: 'Name must be unique within a namespace.', priority: 0 };
+const NAME_COL = {
+  name: 'Name',
+  type: 'string' as const,
+  format: 'name',
+  description: 'Name must be unique within a namespace.',
+  priority: 0,
+};
 
 const CREATED_AT: Printer = {
-  columns: [NAME_COL, { name: 'Created At', type: 'date', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', priority: 0 }],
+  columns: [
+    NAME_COL,
+    {
+      name: 'Created At',
+      type: 'date',
+      description:
+        'CreationTimestamp is a timestamp representing the server time when this object was created.',
+      priority: 0,
+    },
+  ],
   row: (o) => [o.metadata?.name ?? '', o.metadata?.creationTimestamp ?? null],
 };
 
 const NAME_AGE: Printer = {
-  columns: [NAME_COL, { name: 'Age', type: 'date', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', priority: 0 }],
+  columns: [
+    NAME_COL,
+    {
+      name: 'Age',
+      type: 'date',
+      description:
+        'CreationTimestamp is a timestamp representing the server time when this object was created.',
+      priority: 0,
+    },
+  ],
   row: (o, now) => [o.metadata?.name ?? '', age(o.metadata?.creationTimestamp, now)],
 };
 
@@ -30,7 +54,13 @@ function rowObject(o: KObject, include: IncludeObject): unknown {
 export function toTable(
   def: ResourceDef,
   objects: KObject[],
-  opts: { include: IncludeObject; resourceVersion?: string; continueToken?: string; remaining?: number; now?: Date },
+  opts: {
+    include: IncludeObject;
+    resourceVersion?: string;
+    continueToken?: string;
+    remaining?: number;
+    now?: Date;
+  },
 ) {
   const printer = printerFor(def);
   const now = opts.now ?? new Date();
@@ -42,7 +72,12 @@ export function toTable(
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata,
-    columnDefinitions: printer.columns.map((c) => ({ description: '', priority: 0, ...c, format: c.format ?? '' })),
+    columnDefinitions: printer.columns.map((c) => ({
+      description: '',
+      priority: 0,
+      ...c,
+      format: c.format ?? '',
+    })),
     rows: objects.map((o) => {
       const row: Record<string, unknown> = { cells: printer.row(o, now) };
       const obj = rowObject(o, opts.include);

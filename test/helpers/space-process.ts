@@ -23,18 +23,36 @@ export function tempDir(prefix = 'kstellar-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function startSpaceProcess(opts: { dataDir?: string; port?: number; name?: string; env?: NodeJS.ProcessEnv } = {}): Promise<SpaceProcess> {
+export async function startSpaceProcess(
+  opts: { dataDir?: string; port?: number; name?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<SpaceProcess> {
   const dataDir = opts.dataDir ?? tempDir();
   const kubeconfig = join(dataDir, 'kubeconfig');
-  const args = [KSTELLAR_BIN, 'space', 'serve', '--data-dir', dataDir, '--port', String(opts.port ?? 0), '--log-level', 'warn'];
+  const args = [
+    KSTELLAR_BIN,
+    'space',
+    'serve',
+    '--data-dir',
+    dataDir,
+    '--port',
+    String(opts.port ?? 0),
+    '--log-level',
+    'warn',
+  ];
   if (opts.name) args.push('--name', opts.name);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env },
+  });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`space did not become ready in 30 s; stderr:\n${err}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`space did not become ready in 30 s; stderr:\n${err}`)),
+      30_000,
+    );
     child.stdout!.on('data', (d) => {
       out += d;
       const m = /ready (https:\/\/\S+)/.exec(out);

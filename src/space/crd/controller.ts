@@ -14,15 +14,33 @@ import { nowRfc3339 } from '../objects.js';
 
 export const CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 
-type Condition = { type: string; status: string; reason: string; message: string; lastTransitionTime?: string };
+type Condition = {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+  lastTransitionTime?: string;
+};
 
 function printerFor(columns: any[] | undefined): Printer | undefined {
   if (!columns || columns.length === 0) return undefined;
   const compiled = columns.map((c) => ({ c, get: safeCompile(c.jsonPath) }));
   return {
     columns: [
-      { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
-      ...columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0 })),
+      {
+        name: 'Name',
+        type: 'string',
+        format: 'name',
+        description: 'Name must be unique within a namespace.',
+        priority: 0,
+      },
+      ...columns.map((c) => ({
+        name: c.name,
+        type: c.type,
+        format: c.format ?? '',
+        description: c.description ?? '',
+        priority: c.priority ?? 0,
+      })),
     ],
     row(obj, now) {
       return [
@@ -41,7 +59,11 @@ function printerFor(columns: any[] | undefined): Printer | undefined {
             case 'date':
               return typeof v === 'string' ? age(v, now) : null;
             default:
-              return typeof v === 'string' ? v : vals.length > 1 ? vals.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(',') : JSON.stringify(v);
+              return typeof v === 'string'
+                ? v
+                : vals.length > 1
+                  ? vals.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(',')
+                  : JSON.stringify(v);
           }
         }),
       ];
@@ -62,7 +84,9 @@ function storageVersion(crd: KObject): string | undefined {
 }
 
 function isEstablished(crd: KObject): boolean {
-  return (crd.status?.conditions ?? []).some((c: Condition) => c.type === 'Established' && c.status === 'True');
+  return (crd.status?.conditions ?? []).some(
+    (c: Condition) => c.type === 'Established' && c.status === 'True',
+  );
 }
 
 /** Resource-table rows for an Established CRD (one per served version). */
@@ -77,15 +101,20 @@ export function crdResourceDefs(crd: KObject): ResourceDef[] {
       const schema: JSONSchemaProps | undefined = v.schema?.openAPIV3Schema;
       const sub = v.subresources ?? {};
       const scale = sub.scale
-        ? { specReplicasPath: sub.scale.specReplicasPath, statusReplicasPath: sub.scale.statusReplicasPath, labelSelectorPath: sub.scale.labelSelectorPath }
+        ? {
+            specReplicasPath: sub.scale.specReplicasPath,
+            statusReplicasPath: sub.scale.statusReplicasPath,
+            labelSelectorPath: sub.scale.labelSelectorPath,
+          }
         : undefined;
       const selectable: Record<string, (o: KObject) => string | undefined> = {};
       for (const f of v.selectableFields ?? []) {
         const get = safeCompile(f.jsonPath);
-        if (get) selectable[f.jsonPath.replace(/^\./, '')] = (o) => {
-          const r = get(o);
-          return r.length ? String(r[0]) : undefined;
-        };
+        if (get)
+          selectable[f.jsonPath.replace(/^\./, '')] = (o) => {
+            const r = get(o);
+            return r.length ? String(r[0]) : undefined;
+          };
       }
       return {
         group: spec.group,
@@ -122,7 +151,7 @@ function setCondition(conds: Condition[], c: Condition, now: string): Condition[
   if (i >= 0) {
     const prev = conds[i];
     const same = prev.status === c.status;
-    conds[i] = { ...c, lastTransitionTime: same ? prev.lastTransitionTime ?? now : now };
+    conds[i] = { ...c, lastTransitionTime: same ? (prev.lastTransitionTime ?? now) : now };
   } else conds.push({ ...c, lastTransitionTime: now });
   return conds;
 }
@@ -133,11 +162,17 @@ function nameConflicts(crd: KObject, others: KObject[]): { reason: string; messa
   for (const o of others) {
     if (o.metadata?.name === crd.metadata?.name || o.spec?.group !== crd.spec?.group) continue;
     const a = o.status?.acceptedNames ?? {};
-    if (n.plural && n.plural === a.plural) return { reason: 'PluralConflict', message: `"${n.plural}" is already in use` };
-    if (n.singular && n.singular === a.singular) return { reason: 'SingularConflict', message: `"${n.singular}" is already in use` };
-    for (const s of n.shortNames ?? []) if ((a.shortNames ?? []).includes(s)) return { reason: 'ShortNamesConflict', message: `"${s}" is already in use` };
-    if (n.kind && n.kind === a.kind) return { reason: 'KindConflict', message: `"${n.kind}" is already in use` };
-    if (n.listKind && n.listKind === a.listKind) return { reason: 'ListKindConflict', message: `"${n.listKind}" is already in use` };
+    if (n.plural && n.plural === a.plural)
+      return { reason: 'PluralConflict', message: `"${n.plural}" is already in use` };
+    if (n.singular && n.singular === a.singular)
+      return { reason: 'SingularConflict', message: `"${n.singular}" is already in use` };
+    for (const s of n.shortNames ?? [])
+      if ((a.shortNames ?? []).includes(s))
+        return { reason: 'ShortNamesConflict', message: `"${s}" is already in use` };
+    if (n.kind && n.kind === a.kind)
+      return { reason: 'KindConflict', message: `"${n.kind}" is already in use` };
+    if (n.listKind && n.listKind === a.listKind)
+      return { reason: 'ListKindConflict', message: `"${n.listKind}" is already in use` };
   }
   return undefined;
 }
@@ -155,8 +190,21 @@ export function crdStrategy(allCrds: () => KObject[]): Strategy {
     const conflict = nameConflicts(crd, allCrds());
     const names = crd.spec?.names ?? {};
     if (conflict) {
-      conds = setCondition(conds, { type: 'NamesAccepted', status: 'False', reason: conflict.reason, message: conflict.message }, ts);
-      conds = setCondition(conds, { type: 'Established', status: 'False', reason: 'NotAccepted', message: 'not all names are accepted' }, ts);
+      conds = setCondition(
+        conds,
+        { type: 'NamesAccepted', status: 'False', reason: conflict.reason, message: conflict.message },
+        ts,
+      );
+      conds = setCondition(
+        conds,
+        {
+          type: 'Established',
+          status: 'False',
+          reason: 'NotAccepted',
+          message: 'not all names are accepted',
+        },
+        ts,
+      );
     } else {
       status.acceptedNames = {
         plural: names.plural,
@@ -166,8 +214,21 @@ export function crdStrategy(allCrds: () => KObject[]): Strategy {
         ...(names.shortNames ? { shortNames: names.shortNames } : {}),
         ...(names.categories ? { categories: names.categories } : {}),
       };
-      conds = setCondition(conds, { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found' }, ts);
-      conds = setCondition(conds, { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' }, ts);
+      conds = setCondition(
+        conds,
+        { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found' },
+        ts,
+      );
+      conds = setCondition(
+        conds,
+        {
+          type: 'Established',
+          status: 'True',
+          reason: 'InitialNamesAccepted',
+          message: 'the initial names have been accepted',
+        },
+        ts,
+      );
     }
     status.conditions = conds;
     const sv = storageVersion(crd);
@@ -198,11 +259,17 @@ export function crdStrategy(allCrds: () => KObject[]): Strategy {
 export function markCrdTerminating(crd: KObject, now: Date): void {
   const md = crd.metadata!;
   const fins: string[] = md.finalizers ?? [];
-  if (!md.deletionTimestamp && !fins.includes(CLEANUP_FINALIZER)) md.finalizers = [...fins, CLEANUP_FINALIZER];
+  if (!md.deletionTimestamp && !fins.includes(CLEANUP_FINALIZER))
+    md.finalizers = [...fins, CLEANUP_FINALIZER];
   crd.status ??= {};
   crd.status.conditions = setCondition(
     Array.isArray(crd.status.conditions) ? crd.status.conditions : [],
-    { type: 'Terminating', status: 'True', reason: 'InstanceDeletionPending', message: 'CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon' },
+    {
+      type: 'Terminating',
+      status: 'True',
+      reason: 'InstanceDeletionPending',
+      message: 'CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon',
+    },
     nowRfc3339(now),
   );
 }
@@ -213,7 +280,12 @@ export function isTerminating(crd: KObject | undefined): boolean {
 
 /** 403 for creating a CR while its CRD is being deleted. */
 export function createWhileTerminating(def: ResourceDef, name: string) {
-  return errors.forbidden(def.resource, def.group, name, 'create not allowed while custom resource definition is terminating');
+  return errors.forbidden(
+    def.resource,
+    def.group,
+    name,
+    'create not allowed while custom resource definition is terminating',
+  );
 }
 
 export { fieldErr };

@@ -11,7 +11,10 @@ export interface UserInfo {
  * Authentication (apiserver-compat.md §1.1): a client certificate signed by the space CA
  * (CN = user, O = groups), else a bearer token. Authorization is allow-all for authenticated users.
  */
-export function authenticate(req: IncomingMessage, tokens: ReadonlyMap<string, UserInfo>): UserInfo | undefined {
+export function authenticate(
+  req: IncomingMessage,
+  tokens: ReadonlyMap<string, UserInfo>,
+): UserInfo | undefined {
   const sock = req.socket as TLSSocket;
   if (sock.authorized) {
     const cert = sock.getPeerCertificate?.();

@@ -25,7 +25,8 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export type BodyFormat = 'json' | 'yaml' | 'protobuf' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
+export type BodyFormat =
+  'json' | 'yaml' | 'protobuf' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
 
 export function bodyFormat(contentType: string | undefined): BodyFormat | undefined {
   const mt = parseMediaType(contentType)?.type;
@@ -59,6 +60,8 @@ export function decodeStructured(buf: Buffer, format: 'json' | 'yaml', what: str
     if (format === 'json') return JSON.parse(text);
     return parseYaml(text, { uniqueKeys: false });
   } catch (e) {
-    throw errors.badRequest(`${what}: error decoding ${format === 'json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+    throw errors.badRequest(
+      `${what}: error decoding ${format === 'json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`,
+    );
   }
 }

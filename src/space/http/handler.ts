@@ -14,8 +14,22 @@ import * as discovery from '../discovery.js';
 import type { OpenApiService } from '../openapi.js';
 import { toTable, toPartial, type IncludeObject } from '../table.js';
 import { collectionPrefix, apiVersionOf } from '../keys.js';
-import { parseLabelSelector, matchesLabels, parseFieldSelector, matchesFields, labelSelectorFromObject, labelSelectorToString } from '../selectors.js';
-import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchApplyError, PatchDecodeError, PatchTooLargeError } from '../patch/index.js';
+import {
+  parseLabelSelector,
+  matchesLabels,
+  parseFieldSelector,
+  matchesFields,
+  labelSelectorFromObject,
+  labelSelectorToString,
+} from '../selectors.js';
+import {
+  applyJsonPatch,
+  applyMergePatch,
+  applyStrategicMergePatch,
+  PatchApplyError,
+  PatchDecodeError,
+  PatchTooLargeError,
+} from '../patch/index.js';
 import type { UserInfo } from './auth.js';
 import { evalJsonPath } from '../jsonpath.js';
 import { decodeProtobufObject } from '../protobuf/index.js';
@@ -46,9 +60,19 @@ interface Ctx {
 
 const JSON_CT = 'application/json';
 
-export function sendJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': JSON_CT, 'Cache-Control': 'no-cache, private', ...headers, 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(code, {
+    'Content-Type': JSON_CT,
+    'Cache-Control': 'no-cache, private',
+    ...headers,
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -81,7 +105,10 @@ function fieldValidation(q: URLSearchParams): FieldValidation {
 function fieldManager(ctx: Ctx): string {
   const fm = ctx.q.get('fieldManager');
   if (fm) {
-    if (fm.length > 128) throw errors.invalidRequest(`PatchOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes`);
+    if (fm.length > 128)
+      throw errors.invalidRequest(
+        `PatchOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes`,
+      );
     return fm;
   }
   const ua = String(ctx.req.headers['user-agent'] ?? 'unknown');
@@ -91,7 +118,8 @@ function fieldManager(ctx: Ctx): string {
 function dryRun(q: URLSearchParams): boolean {
   const v = q.getAll('dryRun');
   if (v.length === 0) return false;
-  for (const x of v) if (x !== 'All') throw errors.badRequest(`dryRun: Unsupported value: "${x}": supported values: "All"`);
+  for (const x of v)
+    if (x !== 'All') throw errors.badRequest(`dryRun: Unsupported value: "${x}": supported values: "All"`);
   return true;
 }
 
@@ -117,18 +145,30 @@ export class ApiHandler {
     const accept = parseMediaTypes(req.headers.accept);
     switch (target.type) {
       case 'root':
-        return respond(ctx, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/openapi/v3', '/readyz', '/version'] });
+        return respond(ctx, 200, {
+          paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/openapi/v3', '/readyz', '/version'],
+        });
       case 'api-versions':
       case 'api-groups': {
         if (method !== 'GET') throw errors.methodNotAllowed(method, '', '');
         const rep = negotiate(accept, { discovery: true });
-        if (!rep) throw errors.notAcceptable('only the following media types are accepted: application/json, application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+        if (!rep)
+          throw errors.notAcceptable(
+            'only the following media types are accepted: application/json, application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+          );
         const legacy = target.type === 'api-versions';
         if (rep.kind === 'discovery-v2') {
           res.setHeader('Vary', 'Accept');
-          return sendJson(res, 200, discovery.aggregatedDiscovery(this.d.registry, legacy), { 'Content-Type': discovery.DISCOVERY_V2_CONTENT_TYPE });
+          return sendJson(res, 200, discovery.aggregatedDiscovery(this.d.registry, legacy), {
+            'Content-Type': discovery.DISCOVERY_V2_CONTENT_TYPE,
+          });
         }
-        return sendJson(res, 200, legacy ? discovery.apiVersions(this.d.serverAddress()) : discovery.apiGroupList(this.d.registry), { Vary: 'Accept' });
+        return sendJson(
+          res,
+          200,
+          legacy ? discovery.apiVersions(this.d.serverAddress()) : discovery.apiGroupList(this.d.registry),
+          { Vary: 'Accept' },
+        );
       }
       case 'api-group':
         return sendJson(res, 200, discovery.apiGroup(this.d.registry, target.group));
@@ -141,7 +181,12 @@ export class ApiHandler {
     }
   }
 
-  private async resource(ctx: Ctx, t: Extract<RequestTarget, { type: 'resource' }>, method: string, accept: ReturnType<typeof parseMediaTypes>): Promise<void> {
+  private async resource(
+    ctx: Ctx,
+    t: Extract<RequestTarget, { type: 'resource' }>,
+    method: string,
+    accept: ReturnType<typeof parseMediaTypes>,
+  ): Promise<void> {
     const def = t.def;
     const verbs = new Set(def.verbs);
     const isCollection = t.name === undefined;
@@ -157,7 +202,10 @@ export class ApiHandler {
       if (!known) throw errors.pathNotFound();
     }
     const rep = negotiate(accept, { table: true, partial: true });
-    if (!rep) throw errors.notAcceptable('only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf');
+    if (!rep)
+      throw errors.notAcceptable(
+        'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf',
+      );
 
     if (def.review) {
       if (method !== 'POST' || !isCollection) throw errors.methodNotAllowed(method, def.resource, def.group);
@@ -177,8 +225,20 @@ export class ApiHandler {
           return this.list(ctx, def, t.namespace, rep);
         }
         allowed('get');
-        if (sub === 'scale') return respond(ctx, 200, this.toScale(def, this.d.objects.get(def, t.namespace, t.name!)));
-        return respond(ctx, 200, this.render(def, [this.d.objects.get(def, t.namespace, t.name!)], rep, false, {}, includeObject(ctx.q)));
+        if (sub === 'scale')
+          return respond(ctx, 200, this.toScale(def, this.d.objects.get(def, t.namespace, t.name!)));
+        return respond(
+          ctx,
+          200,
+          this.render(
+            def,
+            [this.d.objects.get(def, t.namespace, t.name!)],
+            rep,
+            false,
+            {},
+            includeObject(ctx.q),
+          ),
+        );
       case 'POST':
         if (!isCollection) throw errors.methodNotAllowed('create', def.resource, def.group);
         allowed('create');
@@ -214,15 +274,25 @@ export class ApiHandler {
     meta: { rv?: string; cont?: string; remaining?: number } = {},
     include: IncludeObject = 'Metadata',
   ): unknown {
-    if (rep.kind === 'table') return toTable(def, objs, { include, resourceVersion: meta.rv, continueToken: meta.cont, remaining: meta.remaining });
+    if (rep.kind === 'table')
+      return toTable(def, objs, {
+        include,
+        resourceVersion: meta.rv,
+        continueToken: meta.cont,
+        remaining: meta.remaining,
+      });
     if (rep.kind === 'partial') {
       if (!list) return toPartial(objs[0]);
-      return { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: listMeta(meta), items: objs.map(toPartial) };
+      return {
+        kind: 'PartialObjectMetadataList',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: listMeta(meta),
+        items: objs.map(toPartial),
+      };
     }
     if (!list) return objs[0];
     return { kind: def.listKind, apiVersion: apiVersionOf(def), metadata: listMeta(meta), items: objs };
   }
-
 
   // --- reads --------------------------------------------------------------------------------
 
@@ -259,24 +329,50 @@ export class ApiHandler {
     };
   }
 
-  private async list(ctx: Ctx, def: ResourceDef, namespace: string | undefined, rep: Representation): Promise<void> {
+  private async list(
+    ctx: Ctx,
+    def: ResourceDef,
+    namespace: string | undefined,
+    rep: Representation,
+  ): Promise<void> {
     const q = ctx.q;
     if (q.get('sendInitialEvents') !== null)
-      throw errors.invalidRequest('ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list', [
-        { reason: 'FieldValueForbidden', message: 'Forbidden: sendInitialEvents is forbidden for list', field: 'sendInitialEvents' },
-      ]);
+      throw errors.invalidRequest(
+        'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list',
+        [
+          {
+            reason: 'FieldValueForbidden',
+            message: 'Forbidden: sendInitialEvents is forbidden for list',
+            field: 'sendInitialEvents',
+          },
+        ],
+      );
     const include = includeObject(q);
     const filter = this.selectors(ctx, def);
     const limitRaw = q.get('limit');
     const limit = limitRaw ? Number(limitRaw) : 0;
-    if (limitRaw && (!Number.isInteger(limit) || limit < 0)) throw errors.badRequest(`invalid limit: ${limitRaw}`);
+    if (limitRaw && (!Number.isInteger(limit) || limit < 0))
+      throw errors.badRequest(`invalid limit: ${limitRaw}`);
     const cont = q.get('continue');
     const rvParam = q.get('resourceVersion');
     const rvMatch = q.get('resourceVersionMatch');
-    if (rvMatch && !rvParam) throw invalidListOptions('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided');
-    if (rvMatch && cont) throw invalidListOptions('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided');
-    if (rvMatch && rvMatch !== 'Exact' && rvMatch !== 'NotOlderThan') throw invalidListOptions('resourceVersionMatch', `Unsupported value: "${rvMatch}"`);
-    if (rvMatch === 'Exact' && rvParam === '0') throw invalidListOptions('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+    if (rvMatch && !rvParam)
+      throw invalidListOptions(
+        'resourceVersionMatch',
+        'resourceVersionMatch is forbidden unless resourceVersion is provided',
+      );
+    if (rvMatch && cont)
+      throw invalidListOptions(
+        'resourceVersionMatch',
+        'resourceVersionMatch is forbidden when continue is provided',
+      );
+    if (rvMatch && rvMatch !== 'Exact' && rvMatch !== 'NotOlderThan')
+      throw invalidListOptions('resourceVersionMatch', `Unsupported value: "${rvMatch}"`);
+    if (rvMatch === 'Exact' && rvParam === '0')
+      throw invalidListOptions(
+        'resourceVersionMatch',
+        'resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
+      );
 
     let readRev: number | undefined;
     let startAfter: string | undefined;
@@ -288,7 +384,8 @@ export class ApiHandler {
         throw errors.badRequest(`continue key is not valid: ${(e as Error).message}`);
       }
       const prefix = collectionPrefix(def, namespace);
-      if (!tok.key.startsWith(prefix)) throw errors.badRequest('continue key is not valid: it does not belong to this collection');
+      if (!tok.key.startsWith(prefix))
+        throw errors.badRequest('continue key is not valid: it does not belong to this collection');
       readRev = tok.rev;
       startAfter = tok.key;
       if (readRev < this.d.store.compactRev()) throw expiredContinue(tok.key);
@@ -300,7 +397,13 @@ export class ApiHandler {
     }
     let result;
     try {
-      result = this.d.store.list({ prefix: collectionPrefix(def, namespace), rev: readRev, startAfter, limit: limit || undefined, filter });
+      result = this.d.store.list({
+        prefix: collectionPrefix(def, namespace),
+        rev: readRev,
+        startAfter,
+        limit: limit || undefined,
+        filter,
+      });
     } catch (e) {
       if (e instanceof CompactedError) {
         if (cont) throw expiredContinue(startAfter!);
@@ -313,7 +416,11 @@ export class ApiHandler {
     const meta = { rv, cont: contToken, remaining: result.continueKey ? result.remaining : undefined };
     if (rep.kind === 'object' && !def.crd) {
       // Fast path: stored JSON already carries apiVersion, kind and resourceVersion.
-      const head = JSON.stringify({ kind: def.listKind, apiVersion: apiVersionOf(def), metadata: listMeta(meta) });
+      const head = JSON.stringify({
+        kind: def.listKind,
+        apiVersion: apiVersionOf(def),
+        metadata: listMeta(meta),
+      });
       const body = `${head.slice(0, -1)},"items":[${result.items.map((i) => i.raw).join(',')}]}`;
       return respond(ctx, 200, body);
     }
@@ -326,9 +433,11 @@ export class ApiHandler {
     const deadline = Date.now() + 3000;
     while (n > this.d.committedRev()) {
       if (Date.now() > deadline) {
-        throw errors.timeout(`Timeout: Too large resource version: ${n}, current: ${this.d.committedRev()}`, [
-          { reason: 'ResourceVersionTooLarge', message: 'Too large resource version' },
-        ], 1);
+        throw errors.timeout(
+          `Timeout: Too large resource version: ${n}, current: ${this.d.committedRev()}`,
+          [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+          1,
+        );
       }
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -338,11 +447,24 @@ export class ApiHandler {
     const q = ctx.q;
     const sendInitialRaw = q.get('sendInitialEvents');
     const rvMatch = q.get('resourceVersionMatch');
-    if (sendInitialRaw !== null && sendInitialRaw !== 'true' && sendInitialRaw !== 'false') throw errors.badRequest(`sendInitialEvents: invalid value "${sendInitialRaw}"`);
+    if (sendInitialRaw !== null && sendInitialRaw !== 'true' && sendInitialRaw !== 'false')
+      throw errors.badRequest(`sendInitialEvents: invalid value "${sendInitialRaw}"`);
     if (sendInitialRaw !== null && rvMatch !== 'NotOlderThan')
-      throw invalidListOptions('sendInitialEvents', "sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan", 'FieldValueForbidden');
-    if (rvMatch && sendInitialRaw === null) throw invalidListOptions('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
-    if (rvMatch && rvMatch !== 'NotOlderThan') throw invalidListOptions('resourceVersionMatch', `Unsupported value: "${rvMatch}": supported values: "NotOlderThan"`);
+      throw invalidListOptions(
+        'sendInitialEvents',
+        'sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan',
+        'FieldValueForbidden',
+      );
+    if (rvMatch && sendInitialRaw === null)
+      throw invalidListOptions(
+        'resourceVersionMatch',
+        'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided',
+      );
+    if (rvMatch && rvMatch !== 'NotOlderThan')
+      throw invalidListOptions(
+        'resourceVersionMatch',
+        `Unsupported value: "${rvMatch}": supported values: "NotOlderThan"`,
+      );
     // WatchList (streaming list): initial ADDED events, then a bookmark marking their end.
     const watchList = sendInitialRaw === 'true';
     const include = includeObject(q);
@@ -352,7 +474,9 @@ export class ApiHandler {
     const rawOk = !selector && rep.kind === 'object' && !def.crd;
     const rvParam = q.get('resourceVersion');
     const bookmarks = q.get('allowWatchBookmarks') === 'true';
-    const timeoutSec = q.get('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : 1800 + Math.floor(Math.random() * 1800);
+    const timeoutSec = q.get('timeoutSeconds')
+      ? Number(q.get('timeoutSeconds'))
+      : 1800 + Math.floor(Math.random() * 1800);
     const prefix = collectionPrefix(def, namespace);
     const res = ctx.res;
 
@@ -372,7 +496,11 @@ export class ApiHandler {
       const n = Number(rvParam);
       if (!Number.isInteger(n) || n < 0) throw errors.badRequest(`invalid resource version: ${rvParam}`);
       if (n > this.d.committedRev())
-        throw errors.timeout(`Timeout: Too large resource version: ${n}, current: ${this.d.committedRev()}`, [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], 1);
+        throw errors.timeout(
+          `Timeout: Too large resource version: ${n}, current: ${this.d.committedRev()}`,
+          [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+          1,
+        );
     }
     if (watchList || !rvParam || rvParam === '0') {
       // Start "at most recent": synthetic ADDED events for the current state.
@@ -381,10 +509,15 @@ export class ApiHandler {
       for (const item of snap.items) initial.push(encode('ADDED', item.object));
     } else {
       fromRev = Number(rvParam);
-      if (!Number.isInteger(fromRev) || fromRev < 0) throw errors.badRequest(`invalid resource version: ${rvParam}`);
+      if (!Number.isInteger(fromRev) || fromRev < 0)
+        throw errors.badRequest(`invalid resource version: ${rvParam}`);
     }
 
-    res.writeHead(200, { 'Content-Type': JSON_CT, 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.writeHead(200, {
+      'Content-Type': JSON_CT,
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
     res.flushHeaders();
     let closed = false;
     let lastRev = fromRev;
@@ -393,7 +526,7 @@ export class ApiHandler {
     const close = () => {
       if (closed) return;
       closed = true;
-      for (const t of timers) clearTimeout(t), clearInterval(t);
+      for (const t of timers) clearTimeout(t);
       handle?.close();
       res.end();
     };
@@ -411,7 +544,14 @@ export class ApiHandler {
       write(
         JSON.stringify({
           type: 'BOOKMARK',
-          object: { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: String(fromRev), annotations: { 'k8s.io/initial-events-end': 'true' } } },
+          object: {
+            kind: def.kind,
+            apiVersion: apiVersionOf(def),
+            metadata: {
+              resourceVersion: String(fromRev),
+              annotations: { 'k8s.io/initial-events-end': 'true' },
+            },
+          },
         }) + '\n',
       );
     try {
@@ -440,7 +580,15 @@ export class ApiHandler {
         write(
           JSON.stringify({
             type: 'ERROR',
-            object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${fromRev} (${e.compactRev})`, reason: 'Expired', code: 410 },
+            object: {
+              kind: 'Status',
+              apiVersion: 'v1',
+              metadata: {},
+              status: 'Failure',
+              message: `too old resource version: ${fromRev} (${e.compactRev})`,
+              reason: 'Expired',
+              code: 410,
+            },
           }) + '\n',
         );
         close();
@@ -450,14 +598,26 @@ export class ApiHandler {
     }
     const bookmark = () => {
       const rev = Math.max(lastRev, this.d.committedRev());
-      write(JSON.stringify({ type: 'BOOKMARK', object: { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: String(rev) } } }) + '\n');
+      write(
+        JSON.stringify({
+          type: 'BOOKMARK',
+          object: {
+            kind: def.kind,
+            apiVersion: apiVersionOf(def),
+            metadata: { resourceVersion: String(rev) },
+          },
+        }) + '\n',
+      );
     };
     if (bookmarks) timers.push(setInterval(bookmark, this.d.bookmarkIntervalMs));
     timers.push(
-      setTimeout(() => {
-        if (bookmarks) bookmark();
-        close();
-      }, Math.max(0, timeoutSec) * 1000),
+      setTimeout(
+        () => {
+          if (bookmarks) bookmark();
+          close();
+        },
+        Math.max(0, timeoutSec) * 1000,
+      ),
     );
     ctx.req.on('close', close);
     res.on('close', close);
@@ -468,18 +628,34 @@ export class ApiHandler {
   private async decodeBody(ctx: Ctx, def: ResourceDef): Promise<unknown> {
     const buf = await readBody(ctx.req);
     const fmt = bodyFormat(ctx.req.headers['content-type']);
-    if (fmt === 'json' || fmt === 'yaml') return decodeStructured(buf, fmt, `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}`);
-    if (fmt === 'protobuf') return decodeProtobufObject(buf, { group: def.group, version: def.version, kind: def.kind }).object;
+    if (fmt === 'json' || fmt === 'yaml')
+      return decodeStructured(
+        buf,
+        fmt,
+        `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}`,
+      );
+    if (fmt === 'protobuf')
+      return decodeProtobufObject(buf, { group: def.group, version: def.version, kind: def.kind }).object;
     throw errors.unsupportedMediaType(
       `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
     );
   }
 
   private writeOptions(ctx: Ctx, sub?: string): WriteOptions {
-    return { fieldManager: fieldManager(ctx), fieldValidation: fieldValidation(ctx.q), dryRun: dryRun(ctx.q), subresource: sub === 'status' ? 'status' : undefined };
+    return {
+      fieldManager: fieldManager(ctx),
+      fieldValidation: fieldValidation(ctx.q),
+      dryRun: dryRun(ctx.q),
+      subresource: sub === 'status' || sub === 'finalize' ? sub : undefined,
+    };
   }
 
-  private async create(ctx: Ctx, def: ResourceDef, namespace: string | undefined, rep: Representation): Promise<void> {
+  private async create(
+    ctx: Ctx,
+    def: ResourceDef,
+    namespace: string | undefined,
+    rep: Representation,
+  ): Promise<void> {
     const opts = this.writeOptions(ctx);
     const body = await this.decodeBody(ctx, def);
     const r = await this.d.objects.create(def, namespace, body, opts);
@@ -487,13 +663,19 @@ export class ApiHandler {
     respond(ctx, r.code, this.render(def, [r.object], rep, false));
   }
 
-  private async update(ctx: Ctx, def: ResourceDef, namespace: string | undefined, name: string, sub: string | undefined, rep: Representation): Promise<void> {
+  private async update(
+    ctx: Ctx,
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    sub: string | undefined,
+    rep: Representation,
+  ): Promise<void> {
     const opts = this.writeOptions(ctx, sub);
     const body = await this.decodeBody(ctx, def);
     if (sub === 'scale') return this.updateScale(ctx, def, namespace, name, opts, () => body as KObject);
     if (sub === 'finalize') {
-      const fins = (body as KObject)?.spec?.finalizers;
-      const r = await this.d.objects.modify(def, namespace, name, opts, (cur) => ({ ...cur, spec: { ...cur.spec, finalizers: fins ?? [] } }));
+      const r = await this.d.objects.modify(def, namespace, name, opts, () => body as KObject);
       return respond(ctx, 200, r.object);
     }
     const r = await this.d.objects.update(def, namespace, name, body, opts);
@@ -501,14 +683,28 @@ export class ApiHandler {
     respond(ctx, r.code, this.render(def, [r.object], rep, false));
   }
 
-  private async patch(ctx: Ctx, def: ResourceDef, namespace: string | undefined, name: string, sub: string | undefined, rep: Representation): Promise<void> {
+  private async patch(
+    ctx: Ctx,
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    sub: string | undefined,
+    rep: Representation,
+  ): Promise<void> {
     const opts = this.writeOptions(ctx, sub);
     const fmt = bodyFormat(ctx.req.headers['content-type']);
     const buf = await readBody(ctx.req);
     if (ctx.q.get('force') !== null && fmt !== 'apply-patch')
-      throw errors.invalidRequest('PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch', [
-        { reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' },
-      ]);
+      throw errors.invalidRequest(
+        'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch',
+        [
+          {
+            reason: 'FieldValueForbidden',
+            message: 'Forbidden: may not be specified for non-apply patch',
+            field: 'force',
+          },
+        ],
+      );
     if (fmt === 'strategic-merge-patch' && def.crd) throw crPatchUnsupported();
     if (fmt === 'apply-patch')
       throw errors.unsupportedMediaType(
@@ -532,9 +728,13 @@ export class ApiHandler {
         if (fmt === 'merge-patch') return applyMergePatch(doc, patch) as KObject;
         return applyStrategicMergePatch(doc, patch, def.schema) as KObject;
       } catch (e) {
-        if (e instanceof PatchTooLargeError) throw errors.tooLarge('The request entity is too large: the JSON patch has more than 10000 operations');
+        if (e instanceof PatchTooLargeError)
+          throw errors.tooLarge(
+            'The request entity is too large: the JSON patch has more than 10000 operations',
+          );
         if (e instanceof PatchDecodeError) throw errors.badRequest(e.message);
-        if (e instanceof PatchApplyError) throw errors.invalidRequest('the server rejected our request due to an error in our request');
+        if (e instanceof PatchApplyError)
+          throw errors.invalidRequest('the server rejected our request due to an error in our request');
         throw e;
       }
     };
@@ -542,7 +742,8 @@ export class ApiHandler {
     const warnings: string[] = [];
     const r = await this.d.objects.modify(def, namespace, name, opts, (cur) => {
       const patched = apply(cur);
-      if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw errors.invalidRequest('the server rejected our request due to an error in our request');
+      if (typeof patched !== 'object' || patched === null || Array.isArray(patched))
+        throw errors.invalidRequest('the server rejected our request due to an error in our request');
       this.d.objects.checkPatchedFields(def, patched, opts, warnings);
       return patched;
     });
@@ -567,26 +768,52 @@ export class ApiHandler {
     return {
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
-      metadata: { name: md.name, namespace: md.namespace, uid: md.uid, resourceVersion: md.resourceVersion, creationTimestamp: md.creationTimestamp },
+      metadata: {
+        name: md.name,
+        namespace: md.namespace,
+        uid: md.uid,
+        resourceVersion: md.resourceVersion,
+        creationTimestamp: md.creationTimestamp,
+      },
       spec: { replicas: Number(first(sc.specReplicasPath) ?? 0) },
       status,
     };
   }
 
-  private async updateScale(ctx: Ctx, def: ResourceDef, namespace: string | undefined, name: string, opts: WriteOptions, next: (scale: KObject) => KObject): Promise<void> {
+  private async updateScale(
+    ctx: Ctx,
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    opts: WriteOptions,
+    next: (scale: KObject) => KObject,
+  ): Promise<void> {
     const sc = def.subresources!.scale!;
-    const r = await this.d.objects.modify(def, namespace, name, { ...opts, subresource: undefined }, (cur) => {
-      const scale = next(this.toScale(def, cur));
-      const replicas = scale?.spec?.replicas;
-      if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
-        throw errors.invalid('Scale', 'autoscaling', name, [{ type: 'FieldValueInvalid', field: 'spec.replicas', value: replicas, detail: 'must be greater than or equal to 0' }]);
-      const rv = scale.metadata?.resourceVersion;
-      const obj = structuredClone(cur);
-      setPath(obj, sc.specReplicasPath, replicas);
-      if (rv) obj.metadata!.resourceVersion = rv;
-      else delete obj.metadata!.resourceVersion;
-      return obj;
-    });
+    const r = await this.d.objects.modify(
+      def,
+      namespace,
+      name,
+      { ...opts, subresource: undefined },
+      (cur) => {
+        const scale = next(this.toScale(def, cur));
+        const replicas = scale?.spec?.replicas;
+        if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
+          throw errors.invalid('Scale', 'autoscaling', name, [
+            {
+              type: 'FieldValueInvalid',
+              field: 'spec.replicas',
+              value: replicas,
+              detail: 'must be greater than or equal to 0',
+            },
+          ]);
+        const rv = scale.metadata?.resourceVersion;
+        const obj = structuredClone(cur);
+        setPath(obj, sc.specReplicasPath, replicas);
+        if (rv) obj.metadata!.resourceVersion = rv;
+        else delete obj.metadata!.resourceVersion;
+        return obj;
+      },
+    );
     respond(ctx, 200, this.toScale(def, r.object));
   }
 
@@ -595,18 +822,26 @@ export class ApiHandler {
     let body: any = {};
     if (buf.length) {
       const fmt = bodyFormat(ctx.req.headers['content-type']);
-      if (fmt === 'protobuf') body = decodeProtobufObject(buf, { group: '', version: 'v1', kind: 'DeleteOptions' }).object;
+      if (fmt === 'protobuf')
+        body = decodeProtobufObject(buf, { group: '', version: 'v1', kind: 'DeleteOptions' }).object;
       else body = decodeStructured(buf, fmt === 'yaml' ? 'yaml' : 'json', 'DeleteOptions');
     }
     const q = ctx.q;
     const policy = body.propagationPolicy ?? q.get('propagationPolicy') ?? undefined;
     if (policy && !['Background', 'Foreground', 'Orphan'].includes(policy))
-      throw errors.invalidRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+      throw errors.invalidRequest(
+        `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+      );
     const dry = body.dryRun ? (Array.isArray(body.dryRun) ? body.dryRun.includes('All') : false) : dryRun(q);
     return { propagationPolicy: policy, preconditions: body.preconditions, dryRun: dry };
   }
 
-  private async delete(ctx: Ctx, def: ResourceDef, namespace: string | undefined, name: string): Promise<void> {
+  private async delete(
+    ctx: Ctx,
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+  ): Promise<void> {
     const opts = await this.readDeleteOptions(ctx);
     const r = await this.d.objects.delete(def, namespace, name, opts);
     ctx.warnings.push(...(r.warnings ?? []));
@@ -635,7 +870,12 @@ export class ApiHandler {
         if ((e as ApiError).code !== 404) throw e;
       }
     }
-    respond(ctx, 200, { kind: def.listKind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: String(this.d.committedRev()) }, items });
+    respond(ctx, 200, {
+      kind: def.listKind,
+      apiVersion: apiVersionOf(def),
+      metadata: { resourceVersion: String(this.d.committedRev()) },
+      items,
+    });
   }
 
   // --- review APIs ------------------------------------------------------------------------------
@@ -648,10 +888,19 @@ export class ApiHandler {
         ? decodeProtobufObject(buf, { group: def.group, version: def.version, kind: def.kind }).object
         : decodeStructured(buf, fmt === 'yaml' ? 'yaml' : 'json', def.kind)
     ) as KObject;
-    const out: KObject = { ...body, apiVersion: apiVersionOf(def), kind: def.kind, metadata: { ...(body.metadata ?? {}), creationTimestamp: null as unknown as string } };
+    const out: KObject = {
+      ...body,
+      apiVersion: apiVersionOf(def),
+      kind: def.kind,
+      metadata: { ...(body.metadata ?? {}), creationTimestamp: null as unknown as string },
+    };
     const user = ctx.user;
-    if (def.review === 'access') out.status = { allowed: true, reason: 'kstellar spaces allow every authenticated user' };
-    else if (def.review === 'selfsubject') out.status = { userInfo: { username: user.username, groups: user.groups, ...(user.uid ? { uid: user.uid } : {}) } };
+    if (def.review === 'access')
+      out.status = { allowed: true, reason: 'kstellar spaces allow every authenticated user' };
+    else if (def.review === 'selfsubject')
+      out.status = {
+        userInfo: { username: user.username, groups: user.groups, ...(user.uid ? { uid: user.uid } : {}) },
+      };
     else out.status = { authenticated: false, error: 'token reviews are not supported by kstellar spaces' };
     respond(ctx, 201, out);
   }
@@ -661,7 +910,9 @@ function includeObject(q: URLSearchParams): IncludeObject {
   const v = q.get('includeObject');
   if (!v) return 'Metadata';
   if (v === 'None' || v === 'Metadata' || v === 'Object') return v;
-  throw errors.badRequest(`includeObject: Unsupported value: "${v}": supported values: "None", "Metadata", "Object"`);
+  throw errors.badRequest(
+    `includeObject: Unsupported value: "${v}": supported values: "None", "Metadata", "Object"`,
+  );
 }
 
 function listMeta(meta: { rv?: string; cont?: string; remaining?: number }): Record<string, unknown> {
@@ -673,7 +924,9 @@ function listMeta(meta: { rv?: string; cont?: string; remaining?: number }): Rec
 }
 
 function invalidListOptions(field: string, msg: string, reason = 'FieldValueForbidden'): ApiError {
-  return errors.invalidRequest(`ListOptions.meta.k8s.io "" is invalid: ${field}: Forbidden: ${msg}`, [{ reason, message: `Forbidden: ${msg}`, field }]);
+  return errors.invalidRequest(`ListOptions.meta.k8s.io "" is invalid: ${field}: Forbidden: ${msg}`, [
+    { reason, message: `Forbidden: ${msg}`, field },
+  ]);
 }
 
 function expiredContinue(key: string): ApiError {

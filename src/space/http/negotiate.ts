@@ -19,17 +19,18 @@ export function parseMediaType(s: string | undefined): MediaType | undefined {
   const params: Record<string, string> = {};
   for (const p of rest) {
     const i = p.indexOf('=');
-    if (i > 0) params[p.slice(0, i).trim().toLowerCase()] = p.slice(i + 1).trim().replace(/^"|"$/g, '');
+    if (i > 0)
+      params[p.slice(0, i).trim().toLowerCase()] = p
+        .slice(i + 1)
+        .trim()
+        .replace(/^"|"$/g, '');
   }
   return { type: type.toLowerCase(), params };
 }
 
 /** What representation the client asked for, in the order the server supports them. */
 export type Representation =
-  | { kind: 'object' }
-  | { kind: 'table' }
-  | { kind: 'partial'; list: boolean }
-  | { kind: 'discovery-v2' };
+  { kind: 'object' } | { kind: 'table' } | { kind: 'partial'; list: boolean } | { kind: 'discovery-v2' };
 
 const JSONISH = new Set(['application/json', '*/*', 'application/*', 'application/yaml']);
 
@@ -38,18 +39,35 @@ const JSONISH = new Set(['application/json', '*/*', 'application/*', 'applicatio
  * (the caller answers 406). Responses are always JSON: clients that ask for protobuf also list
  * application/json as a fallback.
  */
-export function negotiate(accept: MediaType[], allowed: { table?: boolean; discovery?: boolean; partial?: boolean }): Representation | undefined {
+export function negotiate(
+  accept: MediaType[],
+  allowed: { table?: boolean; discovery?: boolean; partial?: boolean },
+): Representation | undefined {
   if (accept.length === 0) return { kind: 'object' };
   let sawUnsupportedAs = false;
   for (const m of accept) {
     const as = m.params['as'];
     if (as) {
       if (m.type !== 'application/json') continue;
-      if (as === 'Table' && allowed.table && m.params['g'] === 'meta.k8s.io' && (m.params['v'] === 'v1' || m.params['v'] === 'v1beta1'))
+      if (
+        as === 'Table' &&
+        allowed.table &&
+        m.params['g'] === 'meta.k8s.io' &&
+        (m.params['v'] === 'v1' || m.params['v'] === 'v1beta1')
+      )
         return { kind: 'table' };
-      if (as === 'APIGroupDiscoveryList' && allowed.discovery && m.params['g'] === 'apidiscovery.k8s.io' && m.params['v'] === 'v2')
+      if (
+        as === 'APIGroupDiscoveryList' &&
+        allowed.discovery &&
+        m.params['g'] === 'apidiscovery.k8s.io' &&
+        m.params['v'] === 'v2'
+      )
         return { kind: 'discovery-v2' };
-      if ((as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') && allowed.partial && m.params['g'] === 'meta.k8s.io')
+      if (
+        (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') &&
+        allowed.partial &&
+        m.params['g'] === 'meta.k8s.io'
+      )
         return { kind: 'partial', list: as === 'PartialObjectMetadataList' };
       sawUnsupportedAs = true;
       continue;

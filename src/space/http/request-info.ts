@@ -21,7 +21,10 @@ export type RequestTarget =
   | { type: 'not-found' };
 
 export function parseTarget(path: string, registry: Registry): RequestTarget {
-  const parts = path.split('/').filter((p) => p.length > 0).map(decodeURIComponent);
+  const parts = path
+    .split('/')
+    .filter((p) => p.length > 0)
+    .map(decodeURIComponent);
   if (parts.length === 0) return { type: 'root' };
   let group: string;
   let version: string;
@@ -33,7 +36,10 @@ export function parseTarget(path: string, registry: Registry): RequestTarget {
     rest = parts.slice(2);
   } else if (parts[0] === 'apis') {
     if (parts.length === 1) return { type: 'api-groups' };
-    if (parts.length === 2) return registry.versions(parts[1]).length ? { type: 'api-group', group: parts[1] } : { type: 'not-found' };
+    if (parts.length === 2)
+      return registry.versions(parts[1]).length
+        ? { type: 'api-group', group: parts[1] }
+        : { type: 'not-found' };
     group = parts[1];
     version = parts[2];
     rest = parts.slice(3);
