@@ -22,12 +22,13 @@ export interface KubectlOptions {
  * HOME, so cached discovery from one test file (or an earlier space on a reused port) never leaks.
  */
 export class Kubectl {
-  readonly bin = kubectlPath();
   private readonly env: NodeJS.ProcessEnv;
 
+  /** `bin` defaults to `kubectlPath()`; pass `ensureTools().kubectl` to pin kubectl 1.34. */
   constructor(
     readonly kubeconfig: string,
     readonly scratchDir: string,
+    readonly bin: string = kubectlPath(),
   ) {
     const home = join(scratchDir, 'home');
     mkdirSync(home, { recursive: true });

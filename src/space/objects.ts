@@ -10,7 +10,7 @@ import { applyDefaults } from './schema/defaults.js';
 import { validateValue } from './schema/validate.js';
 import { validateName } from './builtins/index.js';
 import { validateObjectMeta, isDns1123Subdomain, DNS1123_SUBDOMAIN_MSG } from './meta-validation.js';
-import { changedFields, fieldSetOf, recordUpdate, type ManagedFieldsEntry } from './managed-fields.js';
+import { serverSideApply, validateApplyBody, trackUpdate, type ManagedFieldsEntry } from './ssa/index.js';
 import type { Registry } from './registry.js';
 import { defaultPropagation, FOREGROUND, ORPHAN } from './gc.js';
 
@@ -34,8 +34,10 @@ export interface WriteOptions {
   fieldManager?: string;
   fieldValidation: FieldValidation;
   dryRun: boolean;
-  /** Set when the write targets a subresource (`status`). */
+  /** Set when the write targets a subresource (`status`, `finalize`). */
   subresource?: string;
+  /** Internal: server-side apply already computed metadata.managedFields. */
+  appliedManagedFields?: boolean;
 }
 
 export interface WriteResult {
@@ -116,37 +118,31 @@ export class ObjectService {
   // -------------------------------------------------------------------------------------------
   // create
 
-  async create(
-    def: ResourceDef,
-    namespace: string | undefined,
-    body: unknown,
-    opts: WriteOptions,
-  ): Promise<WriteResult> {
+  async create(def: ResourceDef, namespace: string | undefined, body: unknown, opts: WriteOptions): Promise<WriteResult> {
     const warnings: string[] = [];
     const obj = this.checkBody(def, body);
+    this.handleUnknownFields(def, obj, opts, 'write', warnings);
+    const created = await this.store.write((tx) => this.createInTxn(tx, def, namespace, obj, opts));
+    return { object: this.present(def, created), code: 201, warnings };
+  }
+
+  /** The create pipeline after decoding, inside a store transaction. */
+  private createInTxn(tx: WriteTxn, def: ResourceDef, namespace: string | undefined, obj: KObject, opts: WriteOptions): KObject {
     obj.metadata ??= {};
     const md = obj.metadata;
     if (def.namespaced) {
       if (md.namespace && namespace && md.namespace !== namespace)
-        throw errors.badRequest(
-          'the namespace of the provided object does not match the namespace sent on the request',
-        );
+        throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
       md.namespace = namespace ?? md.namespace;
-      if (!md.namespace)
-        throw errors.badRequest('the server could not find the requested resource: a namespace is required');
+      if (!md.namespace) throw errors.badRequest('the server could not find the requested resource: a namespace is required');
     } else {
       delete md.namespace;
     }
-    this.handleUnknownFields(def, obj, opts, 'write', warnings);
     if (!md.name && !md.generateName)
-      throw errors.invalid(def.kind, def.group, '', [
-        fieldErr.required('metadata.name', 'name or generateName is required'),
-      ]);
-
-    const now = new Date();
+      throw errors.invalid(def.kind, def.group, '', [fieldErr.required('metadata.name', 'name or generateName is required')]);
     // System-owned metadata.
     md.uid = randomUUID();
-    md.creationTimestamp = nowRfc3339(now);
+    md.creationTimestamp = nowRfc3339();
     delete md.resourceVersion;
     delete md.deletionTimestamp;
     delete md.deletionGracePeriodSeconds;
@@ -158,31 +154,80 @@ export class ObjectService {
       else obj.status = {};
     }
     if (def.crd && def.schema) applyDefaults(obj, def.schema);
-
-    const run = (tx: WriteTxn) =>
-      this.withCtx(opts.dryRun, (ctx) => {
-        if (!md.name) md.name = this.generateName(tx, def, namespace, md.generateName!);
-        this.hooks.beforeCreate?.(tx, def, obj);
-        if (def.namespaced) this.checkNamespaceForCreate(tx, md.namespace!);
-        def.strategy?.prepareCreate?.(obj, ctx);
-        this.validate(def, obj, undefined, ctx);
-        this.setManagedFields(def, undefined, obj, opts, ctx);
-        const key = this.key(def, md.namespace, md.name!);
-        if (opts.dryRun) {
-          if (tx.get(key)) throw errors.alreadyExists(def.resource, def.group, md.name!);
-          return obj;
-        }
-        try {
-          tx.create(key, obj);
-        } catch (e) {
-          if (e instanceof KeyExistsError) throw errors.alreadyExists(def.resource, def.group, md.name!);
-          throw e;
-        }
-        this.hooks.afterWrite?.(def, obj, false);
+    return this.withCtx(opts.dryRun, (ctx) => {
+      if (!md.name) md.name = this.generateName(tx, def, namespace, md.generateName!);
+      this.hooks.beforeCreate?.(tx, def, obj);
+      if (def.namespaced) this.checkNamespaceForCreate(tx, md.namespace!);
+      def.strategy?.prepareCreate?.(obj, ctx);
+      this.validate(def, obj, undefined, ctx);
+      if (!opts.appliedManagedFields) this.setManagedFields(def, undefined, obj, opts, ctx);
+      const key = this.key(def, md.namespace, md.name!);
+      if (opts.dryRun) {
+        if (tx.get(key)) throw errors.alreadyExists(def.resource, def.group, md.name!);
         return obj;
-      });
-    const created = await this.store.write(run);
-    return { object: this.present(def, created), code: 201, warnings };
+      }
+      try {
+        tx.create(key, obj);
+      } catch (e) {
+        if (e instanceof KeyExistsError) throw errors.alreadyExists(def.resource, def.group, md.name!);
+        throw e;
+      }
+      this.hooks.afterWrite?.(def, obj, false);
+      return obj;
+    });
+  }
+
+  /**
+   * Server-side apply (`application/apply-patch+yaml`): creates the object when it is absent,
+   * otherwise merges the applied configuration by field ownership (apiserver-compat.md §7).
+   */
+  async apply(
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    opts: WriteOptions & { force: boolean; fieldManager: string },
+  ): Promise<WriteResult> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw errors.badRequest('the apply body must be an object');
+    const applied = body as KObject;
+    const objectRef = `${def.namespaced ? (namespace ?? '') : ''}/${name}`;
+    validateApplyBody(applied, def.schema, { apiVersion: apiVersionOf(def), kind: def.kind, objectRef });
+    if (applied.metadata?.name !== undefined && applied.metadata.name !== name)
+      throw errors.badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+    if (def.namespaced && applied.metadata?.namespace && namespace && applied.metadata.namespace !== namespace)
+      throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    const sub = opts.subresource === 'status' ? ('status' as const) : undefined;
+    const params = {
+      applied,
+      manager: opts.fieldManager,
+      force: opts.force,
+      schema: def.schema,
+      apiVersion: apiVersionOf(def),
+      kind: def.kind,
+      subresource: sub,
+      now: nowRfc3339(),
+      objectRef,
+      statusSubresource: !!def.subresources?.status,
+    };
+    const internal: WriteOptions = { ...opts, appliedManagedFields: true };
+    return this.store.write((tx): WriteResult => {
+      const cur = tx.get(this.key(def, namespace, name));
+      if (!cur) {
+        if (sub) throw errors.notFound(def.resource, def.group, name);
+        const merged = serverSideApply({ ...params, live: undefined });
+        merged.metadata = { ...merged.metadata, name };
+        if (def.namespaced) merged.metadata.namespace = namespace;
+        const created = this.createInTxn(tx, def, namespace, merged, internal);
+        return { object: this.present(def, created), code: 201, warnings: [] };
+      }
+      // A resourceVersion in the apply body is a precondition.
+      const rv = applied.metadata?.resourceVersion;
+      if (rv && rv !== String(cur.rev)) throw errors.staleResourceVersion(def.resource, def.group, name);
+      const merged = serverSideApply({ ...params, live: this.present(def, cur.object) });
+      // commitUpdate restores the stored server-owned metadata over whatever the body said.
+      delete merged.metadata?.resourceVersion;
+      return this.commitUpdate(tx, def, cur, merged, { ...internal, subresource: sub });
+    });
   }
 
   private generateName(tx: WriteTxn, def: ResourceDef, namespace: string | undefined, base: string): string {
@@ -315,7 +360,7 @@ export class ObjectService {
       md.generation = old.metadata?.generation ?? 1;
       if (specChanged(def, old, obj)) md.generation = (md.generation ?? 0) + 1;
     }
-    this.setManagedFields(def, old, obj, opts, ctx);
+    if (!opts.appliedManagedFields) this.setManagedFields(def, old, obj, opts, ctx);
 
     // No-op writes keep the stored object: no new revision, no event.
     if (isNoop(old, obj)) return { object: old, code: 200, warnings: [] };
@@ -563,41 +608,27 @@ export class ObjectService {
     if (errs.length) throw errors.invalid(def.kind, def.group, name, errs);
   }
 
-  private setManagedFields(
-    def: ResourceDef,
-    old: KObject | undefined,
-    obj: KObject,
-    opts: WriteOptions,
-    ctx: StrategyContext,
-  ): void {
-    const manager = opts.fieldManager ?? 'unknown';
+  private setManagedFields(def: ResourceDef, old: KObject | undefined, obj: KObject, opts: WriteOptions, ctx: StrategyContext): void {
     const md = obj.metadata!;
     let entries = (md.managedFields ?? []) as ManagedFieldsEntry[];
     // `[{}]` resets tracking (upstream rule); anything malformed is dropped.
     if (entries.length === 1 && Object.keys(entries[0] ?? {}).length === 0) entries = [];
     entries = entries.filter((e) => e && typeof e === 'object' && typeof e.manager === 'string');
-    const strip = (o: KObject | undefined) => {
-      if (!o) return undefined;
-      const c = { ...o, metadata: { ...o.metadata } };
-      delete c.metadata.managedFields;
-      return c;
-    };
-    const changed = changedFields(strip(old), strip(obj)!, def.schema);
-    const live = fieldSetOf(strip(obj)!, def.schema);
-    const next = recordUpdate(entries, changed, live, {
-      manager,
+    const next = trackUpdate({
+      live: old,
+      obj,
+      entries,
+      schema: def.schema,
+      manager: opts.fieldManager ?? 'unknown',
       apiVersion: apiVersionOf(def),
       time: nowRfc3339(ctx.now),
-      subresource: opts.subresource,
+      subresource: opts.subresource === 'status' ? 'status' : undefined,
+      statusSubresource: !!def.subresources?.status,
     });
     if (next.length) md.managedFields = next;
     else delete md.managedFields;
-    // A write that changed nothing must not refresh timestamps.
-    if (old && isDeepStrictEqual(strip(old), strip(obj))) {
-      if (old.metadata?.managedFields) md.managedFields = old.metadata.managedFields;
-      else delete md.managedFields;
-    }
   }
+
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,12 +12,36 @@ import type { JSONSchemaProps } from '../schema/types.js';
 import type { KObject } from '../types.js';
 import { compareValues } from './compare.js';
 import { ApplyConflictError, type ApplyConflict } from './conflicts.js';
-import { SetIndex, fieldElement, isBelow, orderedPaths, pathChain, pathString, union, type FieldSet, type Path } from './fieldpath.js';
+import {
+  SetIndex,
+  fieldElement,
+  isBelow,
+  orderedPaths,
+  pathChain,
+  pathString,
+  union,
+  type FieldSet,
+  type Path,
+} from './fieldpath.js';
 import { LAST_APPLIED_MANAGER, fieldsStillAsLastApplied, syncLastApplied } from './last-applied.js';
-import { capUpdateManagers, decodeManagers, encodeManagers, managerId, type ManagerState, type Managers } from './managers.js';
+import {
+  capUpdateManagers,
+  decodeManagers,
+  encodeManagers,
+  managerId,
+  type ManagerState,
+  type Managers,
+} from './managers.js';
 import { mergeValues } from './merge.js';
 import { removePaths } from './remove.js';
-import { IDENTITY, indexNodes, objectFieldSet, resourceCtx, withNamedAncestors, type TypeCtx } from './typed.js';
+import {
+  IDENTITY,
+  indexNodes,
+  objectFieldSet,
+  resourceCtx,
+  withNamedAncestors,
+  type TypeCtx,
+} from './typed.js';
 import { validateApplyBody } from './validate.js';
 
 export interface ServerSideApplyParams {
@@ -73,10 +97,17 @@ function withoutManagedFields(obj: KObject): KObject {
  * elements and map entries are removed whole. This is upstream's prune / add-back-owned /
  * add-back-dangling sequence collapsed into one pass.
  */
-function dropUnapplied(merged: KObject, previous: FieldSet | undefined, managers: Managers, root: TypeCtx): KObject {
+function dropUnapplied(
+  merged: KObject,
+  previous: FieldSet | undefined,
+  managers: Managers,
+  root: TypeCtx,
+): KObject {
   if (!previous || previous.size === 0) return merged;
   const last = withNamedAncestors(previous, root);
-  const owned = new SetIndex(withNamedAncestors(union(IDENTITY, ...[...managers.values()].map((m) => m.set)), root));
+  const owned = new SetIndex(
+    withNamedAncestors(union(IDENTITY, ...[...managers.values()].map((m) => m.set)), root),
+  );
   const nodes = indexNodes(merged, root);
   const lastIndex = new SetIndex(last);
   const removals: Path[] = [];
@@ -96,7 +127,12 @@ function dropUnapplied(merged: KObject, previous: FieldSet | undefined, managers
 }
 
 function conflictOf(m: ManagerState, path: Path): ApplyConflict {
-  const c: ApplyConflict = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion, field: pathString(path) };
+  const c: ApplyConflict = {
+    manager: m.manager,
+    operation: m.operation,
+    apiVersion: m.apiVersion,
+    field: pathString(path),
+  };
   if (m.subresource) c.subresource = m.subresource;
   return c;
 }
@@ -108,12 +144,23 @@ export function serverSideApply(p: ServerSideApplyParams): KObject {
   const live = p.live ? withoutManagedFields(p.live) : {};
   const managers = decodeManagers(p.live?.metadata?.managedFields);
 
-  const applierId = managerId({ manager: p.manager, operation: 'Apply', apiVersion: p.apiVersion, subresource: p.subresource });
+  const applierId = managerId({
+    manager: p.manager,
+    operation: 'Apply',
+    apiVersion: p.apiVersion,
+    subresource: p.subresource,
+  });
   const previous = managers.get(applierId);
   let appliedSet = objectFieldSet(config, p.schema);
   if (p.subresource === 'status') appliedSet = new Set([...appliedSet].filter(underStatus));
   else if (p.statusSubresource) appliedSet = new Set([...appliedSet].filter((x) => !underStatus(x)));
-  const applier: ManagerState = { manager: p.manager, operation: 'Apply', apiVersion: p.apiVersion, time: previous?.time, set: appliedSet };
+  const applier: ManagerState = {
+    manager: p.manager,
+    operation: 'Apply',
+    apiVersion: p.apiVersion,
+    time: previous?.time,
+    set: appliedSet,
+  };
   if (p.subresource) applier.subresource = p.subresource;
   managers.set(applierId, applier);
 

@@ -5,7 +5,15 @@
  * compares as a leaf, so `{}` → `{}` is no change.
  */
 import { deepEqual, isPlainObject } from '../schema/json.js';
-import { ROOT, child, fieldElement, lastElement, type FieldSet, type Path, type PathElement } from './fieldpath.js';
+import {
+  ROOT,
+  child,
+  fieldElement,
+  lastElement,
+  type FieldSet,
+  type Path,
+  type PathElement,
+} from './fieldpath.js';
 import { elementNames, fieldOf, isEmptyContainer, isStruct, itemOf, shapeOf, type TypeCtx } from './typed.js';
 
 export interface Comparison {
@@ -17,7 +25,12 @@ export interface Comparison {
 }
 
 export function compareValues(oldValue: unknown, newValue: unknown, ctx: TypeCtx): Comparison {
-  const c: Comparison = { added: new Set(), removed: new Set(), modified: new Set(), addedStructs: new Set() };
+  const c: Comparison = {
+    added: new Set(),
+    removed: new Set(),
+    modified: new Set(),
+    addedStructs: new Set(),
+  };
   walk(oldValue, newValue, ctx, ROOT, c);
   return c;
 }

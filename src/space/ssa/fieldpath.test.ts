@@ -24,16 +24,26 @@ describe('field paths', () => {
     expect(pathString(p(f('ports'), keyElement({ protocol: 'TCP', containerPort: 80 })))).toBe(
       '.ports[containerPort=80,protocol="TCP"]',
     );
-    expect(pathString(p(f('metadata'), f('finalizers'), valueElement('a/b')))).toBe('.metadata.finalizers[="a/b"]');
+    expect(pathString(p(f('metadata'), f('finalizers'), valueElement('a/b')))).toBe(
+      '.metadata.finalizers[="a/b"]',
+    );
   });
 
   it('sorts key fields inside k: elements so equal keys are equal strings', () => {
-    expect(keyElement({ protocol: 'TCP', containerPort: 80 })).toBe('k:{"containerPort":80,"protocol":"TCP"}');
+    expect(keyElement({ protocol: 'TCP', containerPort: 80 })).toBe(
+      'k:{"containerPort":80,"protocol":"TCP"}',
+    );
   });
 
   it('orders fields before keys before values, fields by name and keys by value', () => {
     const els = [valueElement('x'), keyElement({ port: 443 }), f('b'), keyElement({ port: 80 }), f('a')];
-    expect(els.sort(compareElements)).toEqual([f('a'), f('b'), keyElement({ port: 80 }), keyElement({ port: 443 }), valueElement('x')]);
+    expect(els.sort(compareElements)).toEqual([
+      f('a'),
+      f('b'),
+      keyElement({ port: 80 }),
+      keyElement({ port: 443 }),
+      valueElement('x'),
+    ]);
   });
 });
 
@@ -57,7 +67,9 @@ describe('FieldsV1', () => {
 
   it('reads back what it writes, normalising keys written in another order', () => {
     expect(fromFieldsV1(toFieldsV1(set))).toEqual(set);
-    const read = fromFieldsV1({ 'f:ports': { 'k:{"protocol":"TCP","containerPort":80}': { '.': {}, 'f:name': {} } } });
+    const read = fromFieldsV1({
+      'f:ports': { 'k:{"protocol":"TCP","containerPort":80}': { '.': {}, 'f:name': {} } },
+    });
     expect(read).toEqual(
       new Set([
         p(f('ports'), keyElement({ containerPort: 80, protocol: 'TCP' })),
@@ -68,7 +80,12 @@ describe('FieldsV1', () => {
 
   it('iterates members before subtrees at each level', () => {
     const order = orderedPaths(set).map(pathString);
-    expect(order).toEqual(['.metadata.labels.app', '.spec.replicas', '.spec.containers[name="web"]', '.spec.containers[name="web"].image']);
+    expect(order).toEqual([
+      '.metadata.labels.app',
+      '.spec.replicas',
+      '.spec.containers[name="web"]',
+      '.spec.containers[name="web"].image',
+    ]);
     expect(child('', 'f:a')).toBe('f:a');
   });
 });

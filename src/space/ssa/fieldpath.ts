@@ -119,7 +119,10 @@ function printValue(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(printValue).join(',')}]`;
-  if (isPlainObject(v)) return Object.keys(v).map((k) => `${k}=${printValue(v[k])}`).join('');
+  if (isPlainObject(v))
+    return Object.keys(v)
+      .map((k) => `${k}=${printValue(v[k])}`)
+      .join('');
   return String(v);
 }
 

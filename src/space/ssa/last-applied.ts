@@ -42,7 +42,8 @@ export function fieldsStillAsLastApplied(
     return undefined;
   }
   if (!isPlainObject(last) || last.apiVersion !== apiVersion) return undefined;
-  if (typeProblems(last as KObject, schema).some((p) => p.endsWith('field not declared in schema'))) return undefined;
+  if (typeProblems(last as KObject, schema).some((p) => p.endsWith('field not declared in schema')))
+    return undefined;
   const root: TypeCtx = resourceCtx(schema);
   const cmp = compareValues(last, live, root);
   const set = stripMeta(toFieldSet(last, root));
@@ -55,9 +56,13 @@ export function syncLastApplied(result: KObject, applied: KObject): void {
   const body = structuredClone(applied);
   const ann = body.metadata?.annotations;
   if (isPlainObject(ann)) delete ann[LAST_APPLIED_ANNOTATION];
-  const annotations: Record<string, string> = { ...result.metadata!.annotations, [LAST_APPLIED_ANNOTATION]: goJson(body) + '\n' };
+  const annotations: Record<string, string> = {
+    ...result.metadata!.annotations,
+    [LAST_APPLIED_ANNOTATION]: goJson(body) + '\n',
+  };
   let size = 0;
-  for (const [k, v] of Object.entries(annotations)) size += Buffer.byteLength(k) + Buffer.byteLength(String(v));
+  for (const [k, v] of Object.entries(annotations))
+    size += Buffer.byteLength(k) + Buffer.byteLength(String(v));
   if (size > ANNOTATIONS_MAX_BYTES) delete annotations[LAST_APPLIED_ANNOTATION];
   result.metadata!.annotations = annotations;
 }
@@ -75,10 +80,14 @@ const GO_ESCAPES: Record<string, string> = {
   '\u2029': '\\u2029',
 };
 
+// Characters Go's encoder escapes: quote, backslash, HTML-sensitive ones, line separators, controls.
+// eslint-disable-next-line no-control-regex
+const GO_ESCAPED = /["\\<>&\u2028\u2029\u0000-\u001f]/g;
+
 function goString(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  const body = s.replace(/["\\<>&\u2028\u2029\u0000-\u001f]/g, (c) =>
-    GO_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  const body = s.replace(
+    GO_ESCAPED,
+    (c) => GO_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
   return `"${body}"`;
 }

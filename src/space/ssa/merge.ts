@@ -5,7 +5,15 @@
  */
 import { hasOwn, isPlainObject, setKey } from '../schema/json.js';
 import type { PathElement } from './fieldpath.js';
-import { elementNames, fieldOf, isEmptyContainer, isNullable, itemOf, shapeOf, type TypeCtx } from './typed.js';
+import {
+  elementNames,
+  fieldOf,
+  isEmptyContainer,
+  isNullable,
+  itemOf,
+  shapeOf,
+  type TypeCtx,
+} from './typed.js';
 
 /** `live` with `applied` merged in; inputs are not modified. `undefined` = no value. */
 export function mergeValues(live: unknown, applied: unknown, ctx: TypeCtx): unknown {
@@ -13,17 +21,24 @@ export function mergeValues(live: unknown, applied: unknown, ctx: TypeCtx): unkn
   if (applied === null) {
     // Null stands for "no value": a non-empty granular container keeps its content (upstream
     // reads null as an empty map or list), anything else goes away unless the schema allows null.
-    if (live !== undefined && live !== null && shapeOf(ctx, live) !== 'leaf' && !isEmptyContainer(live)) return live;
+    if (live !== undefined && live !== null && shapeOf(ctx, live) !== 'leaf' && !isEmptyContainer(live))
+      return live;
     return isNullable(ctx) ? null : undefined;
   }
   const shape = shapeOf(ctx, applied);
   const liveShape = live === undefined || live === null ? shape : shapeOf(ctx, live);
-  if (shape === 'map' && liveShape === 'map') return mergeMaps(isPlainObject(live) ? live : {}, applied as Record<string, unknown>, ctx);
-  if (shape === 'list' && liveShape === 'list') return mergeLists(Array.isArray(live) ? live : [], applied as unknown[], ctx);
+  if (shape === 'map' && liveShape === 'map')
+    return mergeMaps(isPlainObject(live) ? live : {}, applied as Record<string, unknown>, ctx);
+  if (shape === 'list' && liveShape === 'list')
+    return mergeLists(Array.isArray(live) ? live : [], applied as unknown[], ctx);
   return structuredClone(applied);
 }
 
-function mergeMaps(live: Record<string, unknown>, applied: Record<string, unknown>, ctx: TypeCtx): Record<string, unknown> {
+function mergeMaps(
+  live: Record<string, unknown>,
+  applied: Record<string, unknown>,
+  ctx: TypeCtx,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(live)) {
     const merged = hasOwn(applied, k) ? mergeValues(v, applied[k], fieldOf(ctx, k).ctx) : v;

@@ -137,7 +137,9 @@ export function shapeOf(ctx: TypeCtx, v: unknown): Shape {
 }
 
 export const isEmptyContainer = (v: unknown): boolean =>
-  v === undefined || v === null || (Array.isArray(v) ? v.length === 0 : isPlainObject(v) && Object.keys(v).length === 0);
+  v === undefined ||
+  v === null ||
+  (Array.isArray(v) ? v.length === 0 : isPlainObject(v) && Object.keys(v).length === 0);
 
 // ---------------------------------------------------------------------------------------------
 // Field sets

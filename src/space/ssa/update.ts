@@ -9,7 +9,14 @@ import type { JSONSchemaProps } from '../schema/types.js';
 import type { KObject } from '../types.js';
 import { compareValues, type Comparison } from './compare.js';
 import { fieldElement, isBelow, union, type FieldSet, type Path } from './fieldpath.js';
-import { capUpdateManagers, decodeManagers, encodeManagers, managerId, type ManagedFieldsEntry, type Managers } from './managers.js';
+import {
+  capUpdateManagers,
+  decodeManagers,
+  encodeManagers,
+  managerId,
+  type ManagedFieldsEntry,
+  type Managers,
+} from './managers.js';
 import { STRIPPED, resourceCtx } from './typed.js';
 
 export interface UpdateOptions {
@@ -50,7 +57,12 @@ export function recordChanges(managers: Managers, cmp: Comparison, opts: UpdateO
   // carry them); maps, lists and list elements that appear are.
   const mine = new Set([...modified, ...[...added].filter((p) => !cmp.addedStructs.has(p))]);
   if (mine.size) {
-    const ref = { manager: opts.manager, operation: 'Update' as const, apiVersion: opts.apiVersion, subresource: opts.subresource || undefined };
+    const ref = {
+      manager: opts.manager,
+      operation: 'Update' as const,
+      apiVersion: opts.apiVersion,
+      subresource: opts.subresource || undefined,
+    };
     const id = managerId(ref);
     const previous = managers.get(id);
     const state = { ...ref, time: opts.time, set: union(previous?.set ?? [], mine) };
@@ -81,6 +93,10 @@ function withoutManagedFields(o: KObject): KObject {
 /** The managedFields entries after a non-apply write of `obj` over `live`. */
 export function trackUpdate(p: TrackUpdateParams): ManagedFieldsEntry[] {
   const managers = decodeManagers(p.entries ?? p.obj.metadata?.managedFields);
-  const cmp = compareValues(p.live ? withoutManagedFields(p.live) : {}, withoutManagedFields(p.obj), resourceCtx(p.schema));
+  const cmp = compareValues(
+    p.live ? withoutManagedFields(p.live) : {},
+    withoutManagedFields(p.obj),
+    resourceCtx(p.schema),
+  );
   return encodeManagers(recordChanges(managers, cmp, p));
 }

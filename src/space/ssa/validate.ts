@@ -50,7 +50,11 @@ export function gvkString(apiVersion: unknown, kind: unknown): string {
   return `${group}/${version}, Kind=${typeof kind === 'string' ? kind : ''}`;
 }
 
-export function validateApplyBody(applied: KObject, schema: JSONSchemaProps | undefined, kindInfo: ApplyKindInfo): void {
+export function validateApplyBody(
+  applied: KObject,
+  schema: JSONSchemaProps | undefined,
+  kindInfo: ApplyKindInfo,
+): void {
   if (applied.apiVersion !== kindInfo.apiVersion || applied.kind !== kindInfo.kind)
     throw new ApplyBodyError(`invalid object type: ${gvkString(applied.apiVersion, applied.kind)}`);
   const md = applied.metadata as Record<string, unknown> | undefined;
@@ -58,7 +62,8 @@ export function validateApplyBody(applied: KObject, schema: JSONSchemaProps | un
     throw new ApplyBodyError('metadata.managedFields must be nil');
   const problems = typeProblems(applied, schema);
   if (problems.length) {
-    const detail = problems.length === 1 ? problems[0] : ['errors:', ...problems.map((p) => `  ${p}`)].join('\n');
+    const detail =
+      problems.length === 1 ? problems[0] : ['errors:', ...problems.map((p) => `  ${p}`)].join('\n');
     throw new ApplyUndeclaredFieldError(
       `failed to create typed patch object (${kindInfo.objectRef}; ${gvkString(applied.apiVersion, applied.kind)}): ${detail}`,
       problems,
@@ -111,7 +116,12 @@ function locate(obj: unknown, root: TypeCtx, path: string): { parent: string; la
     let key: string | undefined;
     for (const k of Object.keys(cur)) {
       const next = path[pos + k.length];
-      if (path.startsWith(k, pos) && (next === undefined || next === '.' || next === '[') && (key === undefined || k.length > key.length)) key = k;
+      if (
+        path.startsWith(k, pos) &&
+        (next === undefined || next === '.' || next === '[') &&
+        (key === undefined || k.length > key.length)
+      )
+        key = k;
     }
     if (key === undefined) return undefined;
     parts.push(`.${key}`);
