@@ -1,9 +1,9 @@
-import { benchSpace } from './space.js';
+import { benchSpace, benchApplyHelm } from './space.js';
 
 /** `npm run bench`: runs every benchmark once and prints the figures as JSON and as a table. */
 async function main(): Promise<void> {
   const only = process.argv[2];
-  const all: Record<string, () => Promise<Record<string, unknown>>> = { space: benchSpace };
+  const all: Record<string, () => Promise<Record<string, unknown>>> = { space: benchSpace, applyHelm: benchApplyHelm };
   const out: Record<string, unknown> = {
     date: new Date().toISOString(),
     node: process.version,

@@ -349,3 +349,84 @@ export async function benchSpace(): Promise<Record<string, unknown>> {
   } else results.etcdPutsPerSec = 'etcd not on PATH (apt-get install etcd-server to compare)';
   return results;
 }
+
+/**
+ * Space server part 2: server-side apply of 1,000 Deployments (applies/s, 8 concurrent clients)
+ * and the wall time of `helm install` (helm 3 and 4) of the e2e test chart.
+ */
+export async function benchApplyHelm(): Promise<Record<string, unknown>> {
+  const { child, conn, dir } = await startSpace();
+  const results: Record<string, unknown> = {};
+  try {
+    const c = conn(8);
+    await ensureNs(c, 'ssa');
+    const dep = (i: number) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: `d-${i}`, namespace: 'ssa', labels: { app: `d-${i}` } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: `d-${i}` } },
+        template: {
+          metadata: { labels: { app: `d-${i}` } },
+          spec: { containers: [{ name: 'app', image: 'nginx:1.27', ports: [{ containerPort: 80 }], env: [{ name: 'A', value: '1' }] }] },
+        },
+      },
+    });
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < 1000) {
+          const i = next++;
+          const r = await call(c, 'PATCH', `/apis/apps/v1/namespaces/ssa/deployments/d-${i}?fieldManager=bench&force=true`, dep(i), {
+            'Content-Type': 'application/apply-patch+yaml',
+          });
+          if (r.code !== 201 && r.code !== 200) throw new Error(`apply: ${r.code} ${r.body}`);
+        }
+      }),
+    );
+    const createSec = (performance.now() - t0) / 1000;
+    // Re-apply with one changed field: the update path of SSA.
+    next = 0;
+    const t1 = performance.now();
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < 1000) {
+          const i = next++;
+          const body = dep(i);
+          body.spec.replicas = 3;
+          const r = await call(c, 'PATCH', `/apis/apps/v1/namespaces/ssa/deployments/d-${i}?fieldManager=bench`, body, { 'Content-Type': 'application/apply-patch+yaml' });
+          if (r.code !== 200) throw new Error(`re-apply: ${r.code} ${r.body}`);
+        }
+      }),
+    );
+    const updateSec = (performance.now() - t1) / 1000;
+    results.ssa1000Deployments = { createAppliesPerSec: 1000 / createSec, updateAppliesPerSec: 1000 / updateSec };
+    c.agent.destroy();
+
+    // helm install wall time of the e2e chart, with the npm-shipped helm binaries.
+    const { ensureTools } = await import('../test/helpers/tools.js');
+    const { execFileSync } = await import('node:child_process');
+    const tools = ensureTools();
+    const chart = join(ROOT, 'e2e', 'fixtures', 'chart');
+    const helm: Record<string, number> = {};
+    for (const [name, bin] of [
+      ['helm3', tools.helm3],
+      ['helm4', tools.helm4],
+    ] as const) {
+      const home = mkdtempSync(join(tmpdir(), 'kstellar-bench-helm-'));
+      const env = { ...process.env, HELM_CACHE_HOME: join(home, 'c'), HELM_CONFIG_HOME: join(home, 'g'), HELM_DATA_HOME: join(home, 'd') };
+      const t = performance.now();
+      execFileSync(bin, ['install', `bench-${name}`, chart, '--kubeconfig', join(dir, 'kubeconfig'), '--namespace', `helm-${name}`, '--create-namespace'], { env, stdio: 'pipe' });
+      helm[`${name}InstallMs`] = performance.now() - t;
+      rmSync(home, { recursive: true, force: true });
+    }
+    results.helmInstall = helm;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}

@@ -216,7 +216,16 @@ describe('garbage collection through ownerReferences', () => {
     expect(held.metadata.finalizers).toEqual(['foregroundDeletion']);
 
     // Releasing the dependent lets both go.
-    await k.ok(['patch', 'cm', 'hold-dep', '-n', NS, '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
+    await k.ok([
+      'patch',
+      'cm',
+      'hold-dep',
+      '-n',
+      NS,
+      '--type=json',
+      '-p',
+      '[{"op":"remove","path":"/metadata/finalizers"}]',
+    ]);
     await goneEventually([
       ['cm', 'hold-dep'],
       ['cm', 'hold-owner'],
@@ -263,7 +272,9 @@ describe('garbage collection through ownerReferences', () => {
       10_000,
       'two-shared loses the two-a reference',
     );
-    expect(shared.metadata.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', name: 'two-b', uid: b.uid }]);
+    expect(shared.metadata.ownerReferences).toEqual([
+      { apiVersion: 'v1', kind: 'ConfigMap', name: 'two-b', uid: b.uid },
+    ]);
     expect(shared.metadata.deletionTimestamp).toBeUndefined();
 
     await k.ok(['delete', 'cm', 'two-b', '-n', NS]);

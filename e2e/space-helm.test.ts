@@ -119,7 +119,10 @@ for (const major of [3, 4] as const) {
       const svc = await get('service', 'svc');
       expect(svc.spec.clusterIP).toMatch(/^10\.\d+\.\d+\.\d+$/);
       expect(svc.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }]);
-      expect(svc.spec.selector).toEqual({ 'app.kubernetes.io/name': 'kst-demo', 'app.kubernetes.io/instance': rel });
+      expect(svc.spec.selector).toEqual({
+        'app.kubernetes.io/name': 'kst-demo',
+        'app.kubernetes.io/instance': rel,
+      });
 
       const cm = await get('configmap', 'cfg');
       expect(cm.data).toEqual({ message: 'hello' });
@@ -132,9 +135,15 @@ for (const major of [3, 4] as const) {
 
       await get('serviceaccount', 'sa');
       const role = await get('role.rbac.authorization.k8s.io', 'reader');
-      expect(role.rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }]);
+      expect(role.rules).toEqual([
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
+      ]);
       const rb = await get('rolebinding.rbac.authorization.k8s.io', 'reader');
-      expect(rb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${rel}-reader` });
+      expect(rb.roleRef).toEqual({
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: `${rel}-reader`,
+      });
       expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: `${rel}-sa`, namespace: ns }]);
 
       const gadget = await get('gadget.demo.kstellar.io', 'gadget');
@@ -143,7 +152,12 @@ for (const major of [3, 4] as const) {
       const secrets = await releaseSecrets();
       expect(secrets.map((s) => s.metadata.name)).toEqual([`sh.helm.release.v1.${rel}.v1`]);
       expect(secrets[0].type).toBe('helm.sh/release.v1');
-      expect(secrets[0].metadata.labels).toMatchObject({ owner: 'helm', name: rel, status: 'deployed', version: '1' });
+      expect(secrets[0].metadata.labels).toMatchObject({
+        owner: 'helm',
+        name: rel,
+        status: 'deployed',
+        version: '1',
+      });
       expect(secrets[0].data.release.length).toBeGreaterThan(100);
     });
 
@@ -191,7 +205,9 @@ for (const major of [3, 4] as const) {
         ].sort(),
       );
       const dep = docs.find((d: any) => d.kind === 'Deployment');
-      expect(dep.spec.template.spec.containers[0].ports.map((p: any) => p.containerPort)).toEqual([8080, 9090]);
+      expect(dep.spec.template.spec.containers[0].ports.map((p: any) => p.containerPort)).toEqual([
+        8080, 9090,
+      ]);
     });
 
     it('upgrade applies changed values and removes the port and annotation the template dropped', async () => {
@@ -210,7 +226,9 @@ for (const major of [3, 4] as const) {
       // The metrics port left the template, so it must leave the live object.
       expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
       if (major === 4) {
-        const mine = dep.metadata.managedFields.find((m: any) => m.manager === 'helm' && m.operation === 'Apply');
+        const mine = dep.metadata.managedFields.find(
+          (m: any) => m.manager === 'helm' && m.operation === 'Apply',
+        );
         expect(JSON.stringify(mine.fieldsV1)).not.toContain('9090');
       }
 
@@ -223,7 +241,9 @@ for (const major of [3, 4] as const) {
       expect((await get('gadget.demo.kstellar.io', 'gadget')).spec).toEqual({ size: 5, owner: rel });
 
       const secrets = await releaseSecrets();
-      const byVersion = Object.fromEntries(secrets.map((s) => [s.metadata.labels.version, s.metadata.labels.status]));
+      const byVersion = Object.fromEntries(
+        secrets.map((s) => [s.metadata.labels.version, s.metadata.labels.status]),
+      );
       expect(byVersion).toEqual({ '1': 'superseded', '2': 'deployed' });
     });
 
@@ -286,9 +306,9 @@ for (const major of [3, 4] as const) {
       ]);
       expect(left).toBe('');
       expect(await releaseSecrets()).toEqual([]);
-      expect((await k.json(['get', 'secrets', '-n', ns])).items.map((s: any) => s.metadata.name)).not.toContain(
-        `sh.helm.release.v1.${rel}.v1`,
-      );
+      expect(
+        (await k.json(['get', 'secrets', '-n', ns])).items.map((s: any) => s.metadata.name),
+      ).not.toContain(`sh.helm.release.v1.${rel}.v1`);
       expect(await helm.json(['list', '-A'])).toEqual([]);
       // helm never deletes CRDs it installed from crds/.
       expect((await k.json(['get', 'crd', CRD])).metadata.name).toBe(CRD);

@@ -42,7 +42,9 @@ export class Helm {
   async ok(args: string[]): Promise<string> {
     const r = await this.run(args);
     if (r.exitCode !== 0)
-      throw new Error(`helm ${args.join(' ')} exited ${r.exitCode}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+      throw new Error(
+        `helm ${args.join(' ')} exited ${r.exitCode}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`,
+      );
     return r.stdout;
   }
 

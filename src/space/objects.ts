@@ -38,6 +38,8 @@ export interface WriteOptions {
   subresource?: string;
   /** Internal: server-side apply already computed metadata.managedFields. */
   appliedManagedFields?: boolean;
+  /** The subresource recorded in managedFields when it differs from `subresource` (`scale`). */
+  managedSubresource?: string;
 }
 
 export interface WriteResult {
@@ -622,7 +624,7 @@ export class ObjectService {
       manager: opts.fieldManager ?? 'unknown',
       apiVersion: apiVersionOf(def),
       time: nowRfc3339(ctx.now),
-      subresource: opts.subresource === 'status' ? 'status' : undefined,
+      subresource: opts.managedSubresource ?? (opts.subresource === 'status' ? 'status' : undefined),
       statusSubresource: !!def.subresources?.status,
     });
     if (next.length) md.managedFields = next;

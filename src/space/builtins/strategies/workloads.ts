@@ -136,7 +136,10 @@ export function validateSelectorAndTemplate(spec: any, rules: SelectorRules): Fi
     errs.push(goInvalid('spec.selector', goLabelSelector(sel), 'invalid label selector'));
   else if (!matches && (missing(sel) || !selectorIsEmpty(sel)))
     errs.push(templateLabelsMismatch('spec.template', labels));
-  errs.push(...validatePodSpec(template.spec, 'spec.template.spec'));
+  const claims = (Array.isArray(spec?.volumeClaimTemplates) ? spec.volumeClaimTemplates : [])
+    .map((t: any) => t?.metadata?.name)
+    .filter((n: unknown): n is string => typeof n === 'string');
+  errs.push(...validatePodSpec(template.spec, 'spec.template.spec', claims));
   const rp = template.spec?.restartPolicy;
   if (!unset(rp) && rp !== 'Always')
     errs.push(fieldErr.notSupported('spec.template.spec.restartPolicy', rp, ['Always']));
