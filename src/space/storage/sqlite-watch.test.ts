@@ -264,3 +264,28 @@ describe('SqliteStore watch', () => {
     expect(JSON.parse((events[1] as StoreEvent & { raw: string }).raw).metadata.resourceVersion).toBe('2');
   });
 });
+
+describe('SqliteStore group commit with the asynchronous WAL fsync', () => {
+  it('acknowledges and publishes batches strictly in commit order, without gaps', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kstellar-store-sync-'));
+    const s = openStore({ path: join(dir, 'db.sqlite'), synchronous: 'FULL', compactIntervalMs: 0 });
+    try {
+      const seen: number[] = [];
+      s.watch({ prefix: '/core/', fromRev: 0, onEvent: (e) => seen.push(e.rev) });
+      const acked: number[] = [];
+      // Writes spread over many event-loop turns, so several fsyncs overlap with new batches.
+      const all: Promise<unknown>[] = [];
+      for (let i = 0; i < 200; i++) {
+        all.push(s.write((tx) => tx.create(`/core/configmaps/d/c${i}`, { metadata: { name: `c${i}` } })).then((rev) => acked.push(rev)));
+        if (i % 7 === 0) await new Promise((r) => setImmediate(r));
+      }
+      await Promise.all(all);
+      expect(acked).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(seen).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    } finally {
+      s.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

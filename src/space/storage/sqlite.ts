@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, fsync, fsyncSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { KObject } from '../types.js';
@@ -89,6 +89,8 @@ interface Batch {
   waiters: Waiter[];
   events: EventRecord[];
   timer: NodeJS.Immediate;
+  /** currentRev after the batch committed. */
+  endRev?: number;
 }
 
 export function openStore(opts: OpenStoreOptions): SqliteStore {
@@ -116,6 +118,12 @@ export class SqliteStore implements Store {
   private inFn = false;
   private lastTs = 0;
   private closed = false;
+  private readonly fsyncWal: boolean;
+  private readonly walPath: string;
+  private walFdCache: number | undefined;
+  /** Committed batches waiting for the WAL fsync before they are acknowledged. */
+  private unsynced: Batch[] = [];
+  private syncing = false;
 
   constructor(opts: OpenStoreOptions) {
     const retainRevisions = opts.retainRevisions ?? DEFAULTS.retainRevisions;
@@ -126,6 +134,8 @@ export class SqliteStore implements Store {
       if (!Number.isFinite(v) || v < 0) throw new Error(`openStore: ${name} must be >= 0`);
     }
     this.retainRevisions = retainRevisions;
+    this.fsyncWal = opts.synchronous !== 'NORMAL' && opts.path !== ':memory:' && !opts.path.startsWith('file:');
+    this.walPath = `${opts.path}-wal`;
     this.retainMs = retainMs;
     this.onError = opts.onError ?? (() => {});
     this.hub = new WatchHub(this.onError);
@@ -136,7 +146,10 @@ export class SqliteStore implements Store {
     this.db = new Database(opts.path);
     try {
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+      // SQLite itself never fsyncs on COMMIT (that would block the event loop for every batch);
+      // with `synchronous: 'FULL'` the store fsyncs the WAL on libuv's thread pool instead and
+      // acknowledges a batch only after that (see commit()).
+      this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
       // History reads (old-revision lists, watch replay) benefit from a warm page cache.
       this.db.pragma('cache_size = -32768');
@@ -395,6 +408,7 @@ export class SqliteStore implements Store {
   flush(): void {
     if (this.inFn) throw new Error('flush() called from inside a write function');
     this.commit();
+    this.syncNow();
   }
 
   private commit(): void {
@@ -410,10 +424,54 @@ export class SqliteStore implements Store {
       return;
     }
     this.index.forget();
+    batch.endRev = this.rev;
+    if (!this.fsyncWal) return this.release(batch);
+    this.unsynced.push(batch);
+    this.requestSync();
+  }
+
+  /** Acknowledge a durable batch: resolve its writes, then publish its events. */
+  private release(batch: Batch): void {
     for (const w of batch.waiters) w.resolve();
     for (const e of batch.events) this.ring.push(e);
-    this.publishedRev = this.rev;
+    this.publishedRev = batch.endRev!;
     if (batch.events.length > 0) this.hub.publish(batch.events);
+  }
+
+  private walFd(): number | undefined {
+    if (this.walFdCache === undefined && existsSync(this.walPath)) this.walFdCache = openSync(this.walPath, 'r');
+    return this.walFdCache;
+  }
+
+  /**
+   * Group commit's durability step: one fsync of the WAL in flight at a time, covering every
+   * batch committed before it started. Batches committed meanwhile wait for the next one, and
+   * batches are always released in commit order.
+   */
+  private requestSync(): void {
+    if (this.syncing || this.unsynced.length === 0) return;
+    const fd = this.walFd();
+    if (fd === undefined) return this.releaseUpTo(Infinity);
+    const covered = this.unsynced[this.unsynced.length - 1].endRev!;
+    this.syncing = true;
+    fsync(fd, (err) => {
+      this.syncing = false;
+      if (err) this.onError(err);
+      this.releaseUpTo(covered);
+      if (!this.closed) this.requestSync();
+    });
+  }
+
+  private releaseUpTo(rev: number): void {
+    while (this.unsynced.length && this.unsynced[0].endRev! <= rev) this.release(this.unsynced.shift()!);
+  }
+
+  /** Synchronous durability (close, setMeta): fsync now and release everything committed. */
+  private syncNow(): void {
+    if (!this.fsyncWal) return;
+    const fd = this.walFd();
+    if (fd !== undefined) fsyncSync(fd);
+    this.releaseUpTo(Infinity);
   }
 
   /** Roll the whole batch back and fail every write in it. */
@@ -515,6 +573,7 @@ export class SqliteStore implements Store {
     this.assertOpen();
     if (!this.inFn) this.commit();
     this.st.setMeta.run(key, value);
+    if (!this.inFn) this.syncNow();
   }
 
   close(): void {
@@ -522,10 +581,12 @@ export class SqliteStore implements Store {
     if (this.inFn) throw new Error('close() called from inside a write function');
     try {
       this.commit();
+      this.syncNow();
     } finally {
       this.closed = true;
       if (this.timer) clearInterval(this.timer);
       this.db.close();
+      if (this.walFdCache !== undefined) closeSync(this.walFdCache);
     }
   }
 
