@@ -276,7 +276,11 @@ describe('SqliteStore group commit with the asynchronous WAL fsync', () => {
       // Writes spread over many event-loop turns, so several fsyncs overlap with new batches.
       const all: Promise<unknown>[] = [];
       for (let i = 0; i < 200; i++) {
-        all.push(s.write((tx) => tx.create(`/core/configmaps/d/c${i}`, { metadata: { name: `c${i}` } })).then((rev) => acked.push(rev)));
+        all.push(
+          s
+            .write((tx) => tx.create(`/core/configmaps/d/c${i}`, { metadata: { name: `c${i}` } }))
+            .then((rev) => acked.push(rev)),
+        );
         if (i % 7 === 0) await new Promise((r) => setImmediate(r));
       }
       await Promise.all(all);

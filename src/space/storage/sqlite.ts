@@ -93,6 +93,9 @@ interface Batch {
   endRev?: number;
 }
 
+/** WAL fsyncs allowed in flight at once (libuv's thread pool has 4 threads by default). */
+const MAX_SYNCS = 3;
+
 export function openStore(opts: OpenStoreOptions): SqliteStore {
   return new SqliteStore(opts);
 }
@@ -123,7 +126,10 @@ export class SqliteStore implements Store {
   private walFdCache: number | undefined;
   /** Committed batches waiting for the WAL fsync before they are acknowledged. */
   private unsynced: Batch[] = [];
-  private syncing = false;
+  private syncsInFlight = 0;
+  private syncWanted = false;
+  /** Highest revision an issued fsync covers. */
+  private syncRequestedRev = 0;
 
   constructor(opts: OpenStoreOptions) {
     const retainRevisions = opts.retainRevisions ?? DEFAULTS.retainRevisions;
@@ -134,7 +140,8 @@ export class SqliteStore implements Store {
       if (!Number.isFinite(v) || v < 0) throw new Error(`openStore: ${name} must be >= 0`);
     }
     this.retainRevisions = retainRevisions;
-    this.fsyncWal = opts.synchronous !== 'NORMAL' && opts.path !== ':memory:' && !opts.path.startsWith('file:');
+    this.fsyncWal =
+      opts.synchronous !== 'NORMAL' && opts.path !== ':memory:' && !opts.path.startsWith('file:');
     this.walPath = `${opts.path}-wal`;
     this.retainMs = retainMs;
     this.onError = opts.onError ?? (() => {});
@@ -439,26 +446,37 @@ export class SqliteStore implements Store {
   }
 
   private walFd(): number | undefined {
-    if (this.walFdCache === undefined && existsSync(this.walPath)) this.walFdCache = openSync(this.walPath, 'r');
+    if (this.walFdCache === undefined && existsSync(this.walPath))
+      this.walFdCache = openSync(this.walPath, 'r');
     return this.walFdCache;
   }
 
   /**
-   * Group commit's durability step: one fsync of the WAL in flight at a time, covering every
-   * batch committed before it started. Batches committed meanwhile wait for the next one, and
-   * batches are always released in commit order.
+   * Group commit's durability step: an fsync of the WAL covers every batch committed before it
+   * started. Up to MAX_SYNCS run at once on libuv's thread pool, so a batch committed while
+   * one is in flight does not wait for it to finish before its own starts. Whichever completes
+   * releases everything it covers, always in commit order.
    */
   private requestSync(): void {
-    if (this.syncing || this.unsynced.length === 0) return;
+    if (this.unsynced.length === 0) return;
+    const covered = this.unsynced[this.unsynced.length - 1].endRev!;
+    if (covered <= this.syncRequestedRev) return;
+    if (this.syncsInFlight >= MAX_SYNCS) {
+      this.syncWanted = true;
+      return;
+    }
     const fd = this.walFd();
     if (fd === undefined) return this.releaseUpTo(Infinity);
-    const covered = this.unsynced[this.unsynced.length - 1].endRev!;
-    this.syncing = true;
+    this.syncRequestedRev = covered;
+    this.syncsInFlight++;
     fsync(fd, (err) => {
-      this.syncing = false;
+      this.syncsInFlight--;
       if (err) this.onError(err);
       this.releaseUpTo(covered);
-      if (!this.closed) this.requestSync();
+      if (this.syncWanted && !this.closed) {
+        this.syncWanted = false;
+        this.requestSync();
+      }
     });
   }
 
