@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'node:https';
 import { parse as parseYaml } from 'yaml';
 import { createServer } from 'node:net';
+import { LeanConnection } from './lean-client.js';
 
 /**
  * Space server benchmarks (issue: space server part 1): durable creates/s at 1, 8 and 64
@@ -228,12 +229,13 @@ export async function benchSpace(): Promise<Record<string, unknown>> {
     const concurrencies = [1, 8, 64];
     const creates: Record<number, number> = {};
     for (const c of concurrencies) {
-      const cc = conn(c);
+      // One lean keep-alive TLS connection per client (see lean-client.ts).
+      const conns = await Promise.all(Array.from({ length: c }, () => LeanConnection.open(base.host, base.port, base.ca, base.token)));
       creates[c] = await throughput(c, durMs, async (client, i) => {
-        const r = await call(cc, 'POST', '/api/v1/namespaces/bench/configmaps', cm(`c${c}-${client}-${i}`));
+        const r = await conns[client].request('POST', '/api/v1/namespaces/bench/configmaps', JSON.stringify(cm(`c${c}-${client}-${i}`)));
         if (r.code !== 201) throw new Error(`create: ${r.code} ${r.body}`);
       });
-      cc.agent.destroy();
+      for (const x of conns) x.close();
     }
     results.createsPerSec = creates;
 

@@ -1,4 +1,4 @@
-import { mkdirSync, openSync, closeSync, fsync, fsyncSync, existsSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, fdatasync, fdatasyncSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { KObject } from '../types.js';
@@ -128,6 +128,7 @@ export class SqliteStore implements Store {
   private unsynced: Batch[] = [];
   private syncsInFlight = 0;
   private syncWanted = false;
+  private commitAfterSync = false;
   /** Highest revision an issued fsync covers. */
   private syncRequestedRev = 0;
 
@@ -366,7 +367,7 @@ export class SqliteStore implements Store {
       ts: this.lastTs,
       waiters: [],
       events: [],
-      timer: setImmediate(() => this.commit()),
+      timer: setImmediate(() => this.commitWhenIdle()),
     };
     this.batch = batch;
     return batch;
@@ -460,7 +461,11 @@ export class SqliteStore implements Store {
   private requestSync(): void {
     if (this.unsynced.length === 0) return;
     const covered = this.unsynced[this.unsynced.length - 1].endRev!;
-    if (covered <= this.syncRequestedRev) return;
+    if (covered <= this.syncRequestedRev) {
+      // Nothing new to make durable (e.g. a batch without writes): an fsync already covers it.
+      if (this.syncsInFlight === 0) this.releaseUpTo(covered);
+      return;
+    }
     if (this.syncsInFlight >= MAX_SYNCS) {
       this.syncWanted = true;
       return;
@@ -469,15 +474,33 @@ export class SqliteStore implements Store {
     if (fd === undefined) return this.releaseUpTo(Infinity);
     this.syncRequestedRev = covered;
     this.syncsInFlight++;
-    fsync(fd, (err) => {
+    fdatasync(fd, (err) => {
       this.syncsInFlight--;
       if (err) this.onError(err);
       this.releaseUpTo(covered);
-      if (this.syncWanted && !this.closed) {
+      if (this.closed) return;
+      if (this.syncWanted) {
         this.syncWanted = false;
         this.requestSync();
       }
+      if (this.commitAfterSync && this.syncsInFlight === 0) {
+        this.commitAfterSync = false;
+        this.commit();
+      }
     });
+  }
+
+  /**
+   * Commit the open batch, unless a WAL fsync is in flight: then keep collecting writes and
+   * commit when it completes. Under load this grows batches (one COMMIT and one fsync for many
+   * writes) without adding latency, since those writes would wait for the fsync anyway.
+   */
+  private commitWhenIdle(): void {
+    if (this.fsyncWal && this.syncsInFlight > 0 && this.batch) {
+      this.commitAfterSync = true;
+      return;
+    }
+    this.commit();
   }
 
   private releaseUpTo(rev: number): void {
@@ -488,7 +511,7 @@ export class SqliteStore implements Store {
   private syncNow(): void {
     if (!this.fsyncWal) return;
     const fd = this.walFd();
-    if (fd !== undefined) fsyncSync(fd);
+    if (fd !== undefined) fdatasyncSync(fd);
     this.releaseUpTo(Infinity);
   }
 
