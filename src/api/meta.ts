@@ -1,6 +1,6 @@
 /**
- * Kubernetes object metadata shapes shared by every API type in `src/api`. Structurally identical to
- * the space's own types, but declared here because `api` depends on nothing.
+ * Kubernetes object metadata shapes shared by every part of kstellar (space, engine, agent):
+ * `api` depends on nothing, and everything may depend on it.
  */
 
 /** Any Kubernetes object as JSON. */

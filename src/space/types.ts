@@ -1,40 +1,9 @@
 import type { JSONSchemaProps } from './schema/types.js';
 import type { FieldError } from './errors.js';
 
-/** Any Kubernetes object as JSON. */
-export interface KObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: ObjectMeta;
-  [key: string]: any;
-}
-
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: OwnerReference[];
-  managedFields?: any[];
-  [key: string]: any;
-}
-
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+// Object shapes are shared with every other part through src/api (the one layer space may use).
+export type { KObject, ObjectMeta, OwnerReference } from '../api/meta.js';
+import type { KObject } from '../api/meta.js';
 
 /** A Table column (meta.k8s.io/v1 TableColumnDefinition). */
 export interface ColumnDef {
