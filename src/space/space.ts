@@ -56,6 +56,10 @@ export interface SpaceOptions {
   };
 }
 
+/** Upstream's default `--event-ttl`. */
+const EVENT_TTL_MS = 60 * 60 * 1000;
+const EVENT_SWEEP_MS = 60 * 1000;
+
 export const SERVER_VERSION = {
   major: '1',
   minor: '34',
@@ -86,6 +90,7 @@ export class Space {
   private committed = 0;
   private committedWatch?: { close(): void };
   private gc?: GarbageCollector;
+  private eventSweeper?: NodeJS.Timeout;
   private activeSockets = new Set<import('node:stream').Duplex>();
 
   private constructor(
@@ -222,6 +227,8 @@ export class Space {
     const nsDef = this.registry.get('', 'v1', 'namespaces')!;
     for (const ns of this.objects.listAll(nsDef))
       if (ns.metadata?.deletionTimestamp) this.scheduleNamespaceCleanup(ns.metadata.name!);
+    this.eventSweeper = setInterval(() => void this.sweepEvents(), EVENT_SWEEP_MS);
+    this.eventSweeper.unref();
     // Track the highest published revision (bookmarks, "too large resource version").
     this.committed = this.store.currentRev();
     this.gc = new GarbageCollector(this.store, this.registry, this.objects, this.tasks, this.log);
@@ -410,6 +417,42 @@ export class Space {
     writeFileAtomic(path, this.kubeconfig(opts), 0o600);
   }
 
+  /**
+   * Events expire an hour after they were last updated, as upstream's `--event-ttl` (kine
+   * stores them with a lease). Returns how many were deleted.
+   */
+  async sweepEvents(now = Date.now()): Promise<number> {
+    let n = 0;
+    for (const [group, version] of [
+      ['', 'v1'],
+      ['events.k8s.io', 'v1'],
+    ]) {
+      const def = this.registry.get(group, version, 'events');
+      if (!def) continue;
+      for (const ev of this.objects.listAll(def)) {
+        const last = Date.parse(
+          ev.lastTimestamp ??
+            ev.eventTime ??
+            ev.series?.lastObservedTime ??
+            ev.metadata?.creationTimestamp ??
+            '',
+        );
+        if (!(now - last > EVENT_TTL_MS)) continue;
+        try {
+          const r = await this.objects.delete(def, ev.metadata?.namespace, ev.metadata!.name!, {
+            dryRun: false,
+            preconditions: { uid: ev.metadata?.uid },
+          });
+          if (r.deleted) n++;
+        } catch (e) {
+          if ((e as ApiError).code !== 404 && (e as ApiError).code !== 409)
+            this.log.warn({ err: (e as Error).message }, 'event expiry failed');
+        }
+      }
+    }
+    return n;
+  }
+
   /** Close every client connection (watches included); clients reconnect. For fault tests. */
   dropConnections(): void {
     for (const s of this.activeSockets) s.destroy();
@@ -417,6 +460,7 @@ export class Space {
 
   async close(): Promise<void> {
     this.tasks.stop();
+    if (this.eventSweeper) clearInterval(this.eventSweeper);
     this.committedWatch?.close();
     if (this.server) {
       const srv = this.server;

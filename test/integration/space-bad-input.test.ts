@@ -238,3 +238,33 @@ describe('bad input', () => {
     expect(r.json.items.map((n: any) => n.metadata.name)).toContain('default');
   });
 });
+
+describe('event expiry', () => {
+  it('deletes Events an hour after they were last updated, and keeps newer ones', async () => {
+    const EV = '/api/v1/namespaces/default/events';
+    const ev = (name: string, last: string) =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name },
+        involvedObject: { kind: 'ConfigMap', name: 'occ', namespace: 'default' },
+        reason: 'Test',
+        message: 'm',
+        type: 'Normal',
+        firstTimestamp: last,
+        lastTimestamp: last,
+      });
+    const now = Date.now();
+    expect(
+      (await call('POST', EV, ev('old', new Date(now - 61 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z'))))
+        .code,
+    ).toBe(201);
+    expect(
+      (await call('POST', EV, ev('fresh', new Date(now - 5 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z'))))
+        .code,
+    ).toBe(201);
+    expect(await space.sweepEvents(now)).toBe(1);
+    expect((await call('GET', `${EV}/old`)).code).toBe(404);
+    expect((await call('GET', `${EV}/fresh`)).code).toBe(200);
+  });
+});
