@@ -8,7 +8,7 @@ import { applyDefaults } from '../space/schema/defaults.js';
 import { findUnknownFields, prune } from '../space/schema/prune.js';
 import type { JSONSchemaProps } from '../space/schema/types.js';
 import { validateValue } from '../space/schema/validate.js';
-import { evalJsonPath } from '../space/jsonpath.js';
+import { evalJsonPath } from '../util/jsonpath.js';
 import { crdsDir, itsCrds, loadCrds, wdsCrds, wecCrds } from './crds.js';
 import type { KObject } from './meta.js';
 

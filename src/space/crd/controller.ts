@@ -1,7 +1,7 @@
 import type { KObject, Printer, ResourceDef, Strategy } from '../types.js';
 import type { JSONSchemaProps } from '../schema/types.js';
 import { errors, fieldErr, type FieldError } from '../errors.js';
-import { compileJsonPath } from '../jsonpath.js';
+import { compileJsonPath } from '../../util/jsonpath.js';
 import { age } from '../humanize.js';
 import { validateCRD, defaultCRD } from './validate.js';
 import { compareKubeVersions, type Registry } from '../registry.js';

@@ -31,7 +31,7 @@ import {
   PatchTooLargeError,
 } from '../patch/index.js';
 import type { UserInfo } from './auth.js';
-import { evalJsonPath } from '../jsonpath.js';
+import { evalJsonPath } from '../../util/jsonpath.js';
 import { decodeProtobufObject } from '../protobuf/index.js';
 
 /** Everything the handler needs from the space. */

@@ -6,7 +6,7 @@
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { PatchApplyError, PatchDecodeError, PatchTooLargeError } from './errors.js';
-import { isPlainObject, jsonEqual } from './json-util.js';
+import { isPlainObject, jsonEqual } from '../../util/json.js';
 
 /** Upstream's limit (apiserver `maxJSONPatchOperations`). */
 export const MAX_JSON_PATCH_OPERATIONS = 10_000;

@@ -1,5 +1,5 @@
 /** RFC 7386 JSON merge patch (`application/merge-patch+json`). */
-import { cloneJson, defineValue, hasOwn, isPlainObject, type JsonObject } from './json-util.js';
+import { cloneJson, defineValue, hasOwn, isPlainObject, type JsonObject } from '../../util/json.js';
 
 /**
  * Returns `doc` with `patch` merged in: `null` deletes a key, objects merge recursively, any other

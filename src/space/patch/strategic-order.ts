@@ -7,7 +7,7 @@
  * Elements are identified by their merge key value (lists of objects) or by value (primitives).
  */
 import { PatchApplyError } from './errors.js';
-import { hasOwn, isPlainObject, jsonEqual } from './json-util.js';
+import { hasOwn, isPlainObject, jsonEqual } from '../../util/json.js';
 
 const MISSING = Symbol('missing');
 

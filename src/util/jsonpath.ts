@@ -7,7 +7,7 @@
  * Evaluation never throws: a missing field, an index out of range or a type mismatch yields no
  * result, which a table printer shows as an empty cell.
  */
-import { hasOwn, isPlainObject, jsonEqual } from './patch/json-util.js';
+import { hasOwn, isPlainObject, jsonEqual } from './json.js';
 
 export class JsonPathError extends Error {
   override readonly name = 'JsonPathError';
