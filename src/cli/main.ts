@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { registerSpaceCommands } from '../commands/space.js';
+import { registerControllerCommands } from '../commands/controller.js';
 import { CliError, ExitCode } from './errors.js';
 
 function packageVersion(): string {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerSpaceCommands(program);
+  registerControllerCommands(program);
   return program;
 }
 

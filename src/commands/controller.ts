@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import pino from 'pino';
+import { createEngine, type Engine } from '../engine/engine.js';
+import { KubeConfigError, isNetworkError } from '../kube/errors.js';
+import { CliError, ExitCode } from '../cli/errors.js';
+
+/** `kstellar controller run`: the engine for one WDS, in the foreground until SIGINT/SIGTERM. */
+export function registerControllerCommands(program: Command): void {
+  const controller = program.command('controller').description('run the KubeStellar engine for a WDS');
+  controller
+    .command('run')
+    .description('run the binding and transport controllers for one WDS until SIGINT/SIGTERM')
+    .requiredOption('--wds-kubeconfig <file>', 'kubeconfig of the workload description space (WDS)')
+    .option('--wds-context <name>', 'context to use in the WDS kubeconfig (default: its current-context)')
+    .requiredOption('--its-kubeconfig <file>', 'kubeconfig of the inventory and transport space (ITS)')
+    .option('--its-context <name>', 'context to use in the ITS kubeconfig (default: its current-context)')
+    .requiredOption(
+      '--wds-name <name>',
+      'name of this WDS, unique per ITS (used in ManifestWork names and labels)',
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log level on stderr')
+        .choices(['debug', 'info', 'warn', 'error', 'silent'])
+        .default('info'),
+    )
+    .action(async (opts) => {
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(opts.wdsName))
+        throw new CliError(
+          `--wds-name "${opts.wdsName}" is not a valid name`,
+          ExitCode.Usage,
+          'use lower-case letters, digits and dashes, e.g. "wds1"',
+        );
+      for (const flag of ['wdsKubeconfig', 'itsKubeconfig'] as const)
+        if ((opts[flag] as string).includes('\n'))
+          throw new CliError(
+            `--${flag === 'wdsKubeconfig' ? 'wds' : 'its'}-kubeconfig must be a file path`,
+            ExitCode.Usage,
+          );
+      const logger = pino({ level: opts.logLevel, base: { wds: opts.wdsName } }, pino.destination(2));
+      let engine: Engine;
+      try {
+        engine = createEngine({
+          wdsKubeconfig: opts.wdsKubeconfig,
+          wdsContext: opts.wdsContext,
+          itsKubeconfig: opts.itsKubeconfig,
+          itsContext: opts.itsContext,
+          wdsName: opts.wdsName,
+          logger,
+        });
+      } catch (e) {
+        if (e instanceof KubeConfigError)
+          throw new CliError(
+            e.message,
+            ExitCode.Precondition,
+            'pass the kubeconfig files written by `kstellar space serve` (or your cluster), and a context they define',
+          );
+        throw e;
+      }
+      const stop = new AbortController();
+      const onSignal = (sig: string) => {
+        logger.info({ signal: sig }, 'stopping');
+        stop.abort();
+      };
+      const onInt = () => onSignal('SIGINT');
+      const onTerm = () => onSignal('SIGTERM');
+      process.once('SIGINT', onInt);
+      process.once('SIGTERM', onTerm);
+      try {
+        await engine.start(stop.signal);
+      } catch (e) {
+        if (isNetworkError(e))
+          throw new CliError(
+            `cannot reach a space: ${(e as Error).message}`,
+            ExitCode.Precondition,
+            'check that the WDS and ITS are running and that the kubeconfigs point at them',
+          );
+        throw new CliError(`engine failed: ${(e as Error).message}`, ExitCode.Failed);
+      } finally {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+      }
+    });
+}

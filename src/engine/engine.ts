@@ -1,0 +1,196 @@
+/**
+ * The KubeStellar engine for one WDS: installs the CRDs it needs, then, under leader election on a
+ * Lease in the WDS, runs the binding controller (BindingPolicy -> Binding) and the transport
+ * controller (Binding -> ManifestWorks in the ITS) and the status controller (WorkStatus in the ITS
+ * -> WDS objects' `.status`). Talks to both spaces only through kubeconfigs.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import pino, { type Logger } from 'pino';
+import type { Binding, BindingPolicy, WorkStatus } from '../api/control.js';
+import { itsCrds, wdsCrds } from '../api/crds.js';
+import {
+  BINDING,
+  BINDING_POLICY,
+  MANAGED_CLUSTER,
+  MANIFEST_WORK,
+  NAMESPACE,
+  WORK_STATUS,
+} from '../api/gvr.js';
+import type { KObject } from '../api/meta.js';
+import type { ManifestWork } from '../api/ocm.js';
+import { DynamicClient } from '../kube/dynamic.js';
+import { isAlreadyExists } from '../kube/errors.js';
+import { kubeConfigFromString, loadKubeConfig, type KubeConfig } from '../kube/kubeconfig.js';
+import { DynamicInformers } from './runtime/dynamic-informers.js';
+import { Manager } from './runtime/manager.js';
+import { BindingController } from './controllers/binding.js';
+import { ensureCrds } from './controllers/crds.js';
+import {
+  BINDING_INDEX,
+  TransportController,
+  ownWorksSelector,
+  worksByBinding,
+} from './controllers/transport.js';
+import { WorkloadWatcher } from './controllers/workload.js';
+import { SOURCE_INDEX, StatusController, workStatusesBySource } from './controllers/status.js';
+import { Resolver } from './binding/resolver.js';
+import { informersRunnable, uncapped } from './controllers/uncapped.js';
+
+/** Namespace of the engine's leader-election Lease in the WDS (created when missing). */
+export const ENGINE_NAMESPACE = 'kstellar-system';
+
+export interface EngineOptions {
+  /**
+   * The WDS kubeconfig: YAML text when it contains a line break, otherwise a file path.
+   * (Spaces hand out their kubeconfig as text; the CLI passes file paths.)
+   */
+  wdsKubeconfig: string;
+  wdsContext?: string;
+  /** The ITS kubeconfig, YAML text or file path as for `wdsKubeconfig`. */
+  itsKubeconfig: string;
+  itsContext?: string;
+  /** Names this WDS in ManifestWork names and labels; unique per ITS. */
+  wdsName: string;
+  logger?: Logger;
+  /** Client-side rate limit towards each space. */
+  qps?: number;
+  burst?: number;
+  /** Leader-election timings (tests shorten them). */
+  leaseDurationMs?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+}
+
+export interface Engine {
+  /** Runs until `signal` aborts (resolves) or a fatal error (rejects, e.g. leadership lost). */
+  start(signal: AbortSignal): Promise<void>;
+  /** Resolves once this replica leads and its controllers run. */
+  ready(): Promise<void>;
+}
+
+/** Loads a kubeconfig given as YAML text or as a file path (see EngineOptions). Throws KubeConfigError. */
+export function loadEngineKubeConfig(textOrPath: string, context?: string): KubeConfig {
+  return textOrPath.includes('\n')
+    ? kubeConfigFromString(textOrPath, context)
+    : loadKubeConfig(textOrPath, context);
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(options.wdsName))
+    throw new Error(`wdsName "${options.wdsName}" must be lower-case letters, digits and dashes`);
+  const log = options.logger ?? pino({ level: 'silent' });
+  // Parse both kubeconfigs now, so a bad one is reported before anything runs.
+  const rest = { qps: options.qps, burst: options.burst, userAgent: 'kstellar-engine' };
+  const wds = DynamicClient.fromKubeConfig(
+    loadEngineKubeConfig(options.wdsKubeconfig, options.wdsContext),
+    rest,
+  );
+  const its = DynamicClient.fromKubeConfig(
+    loadEngineKubeConfig(options.itsKubeconfig, options.itsContext),
+    rest,
+  );
+  let readyResolve!: () => void;
+  const readyPromise = new Promise<void>((r) => (readyResolve = r));
+
+  const start = async (outer: AbortSignal): Promise<void> => {
+    // Every informer and controller listens on the signal: use one without the listener cap.
+    const { signal, release } = uncapped(outer);
+    try {
+      await ensureCrds(wds, wdsCrds(), log.child({ space: 'wds' }), signal);
+      await ensureCrds(its, itsCrds(), log.child({ space: 'its' }), signal);
+      try {
+        await wds.create(NAMESPACE, {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: ENGINE_NAMESPACE },
+        });
+      } catch (e) {
+        if (!isAlreadyExists(e)) throw e;
+      }
+      if (signal.aborted) return;
+
+      const wdsInformers = new DynamicInformers({ client: wds, log });
+      const itsInformers = new DynamicInformers({ client: its, log });
+      const policies = wdsInformers.informerFor<BindingPolicy>(BINDING_POLICY);
+      const bindings = wdsInformers.informerFor<Binding>(BINDING);
+      const clusters = itsInformers.informerFor<KObject>(MANAGED_CLUSTER);
+      const works = itsInformers.informerFor<ManifestWork>(MANIFEST_WORK, {
+        labelSelector: ownWorksSelector(options.wdsName),
+        indexers: { [BINDING_INDEX]: worksByBinding },
+      });
+      const workStatuses = itsInformers.informerFor<WorkStatus>(WORK_STATUS, {
+        indexers: { [SOURCE_INDEX]: workStatusesBySource },
+      });
+      const resolver = new Resolver();
+      // Workload events go to the binding controller, created below (events only flow once running).
+      const workload: WorkloadWatcher = new WorkloadWatcher({
+        client: wds,
+        informers: wdsInformers,
+        events: { upsert: (r, o) => binding.upsert(r, o), remove: (r, o) => binding.remove(r, o) },
+        log,
+      });
+      const status = new StatusController({
+        wds,
+        wdsName: options.wdsName,
+        resolver,
+        workStatuses,
+        wdsInformers,
+        resourceOf: (g, r) => workload.resource(g, r),
+        log,
+      });
+      const binding = new BindingController({
+        wds,
+        policies,
+        bindings,
+        clusters,
+        log,
+        resolver,
+        onRequestsChanged: (keys) => status.requestsChanged(keys),
+        onObjectChanged: (res, obj) => status.objectChanged(res, obj),
+      });
+      const transport = new TransportController({
+        wds,
+        its,
+        wdsName: options.wdsName,
+        bindings,
+        works,
+        wdsInformers,
+        log,
+      });
+
+      const manager = new Manager({
+        log,
+        leaderElection: {
+          client: wds,
+          namespace: ENGINE_NAMESPACE,
+          name: `kstellar-engine-${options.wdsName}`,
+          identity: `${hostname()}-${randomBytes(4).toString('hex')}`,
+          leaseDurationMs: options.leaseDurationMs,
+          renewDeadlineMs: options.renewDeadlineMs,
+          retryPeriodMs: options.retryPeriodMs,
+        },
+      });
+      manager
+        .add(informersRunnable(wdsInformers))
+        .add(informersRunnable(itsInformers))
+        .add(workload)
+        .add(binding.controller)
+        .add(transport.controller)
+        .add(status.controller);
+      void manager.ready().then(readyResolve);
+      log.info({ wdsName: options.wdsName }, 'engine starting');
+      await manager.start(signal);
+      log.info('engine stopped');
+    } catch (e) {
+      // Requests cut short by the stop are not failures.
+      if (signal.aborted) return;
+      throw e;
+    } finally {
+      release();
+      wds.rest.close();
+      its.rest.close();
+    }
+  };
+  return { start, ready: () => readyPromise };
+}
