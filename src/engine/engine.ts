@@ -1,17 +1,19 @@
 /**
  * The KubeStellar engine for one WDS: installs the CRDs it needs, then, under leader election on a
  * Lease in the WDS, runs the binding controller (BindingPolicy -> Binding) and the transport
- * controller (Binding -> ManifestWorks in the ITS) and the status controller (WorkStatus in the ITS
- * -> WDS objects' `.status`). Talks to both spaces only through kubeconfigs.
+ * controller (Binding -> ManifestWorks in the ITS, with the WDS's CustomTransforms applied) and the
+ * status controller (WorkStatus, or else ManifestWork status feedback, in the ITS -> WDS objects'
+ * `.status`). Talks to both spaces only through kubeconfigs.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
-import type { Binding, BindingPolicy, WorkStatus } from '../api/control.js';
+import type { Binding, BindingPolicy, CustomTransform, WorkStatus } from '../api/control.js';
 import { itsCrds, wdsCrds } from '../api/crds.js';
 import {
   BINDING,
   BINDING_POLICY,
+  CUSTOM_TRANSFORM,
   MANAGED_CLUSTER,
   MANIFEST_WORK,
   NAMESPACE,
@@ -33,7 +35,13 @@ import {
   worksByBinding,
 } from './controllers/transport.js';
 import { WorkloadWatcher } from './controllers/workload.js';
-import { SOURCE_INDEX, StatusController, workStatusesBySource } from './controllers/status.js';
+import {
+  FEEDBACK_INDEX,
+  SOURCE_INDEX,
+  StatusController,
+  workStatusesBySource,
+  worksByReportedObject,
+} from './controllers/status.js';
 import { Resolver } from './binding/resolver.js';
 import { informersRunnable, uncapped } from './controllers/uncapped.js';
 
@@ -114,10 +122,11 @@ export function createEngine(options: EngineOptions): Engine {
       const itsInformers = new DynamicInformers({ client: its, log });
       const policies = wdsInformers.informerFor<BindingPolicy>(BINDING_POLICY);
       const bindings = wdsInformers.informerFor<Binding>(BINDING);
+      const customTransforms = wdsInformers.informerFor<CustomTransform>(CUSTOM_TRANSFORM);
       const clusters = itsInformers.informerFor<KObject>(MANAGED_CLUSTER);
       const works = itsInformers.informerFor<ManifestWork>(MANIFEST_WORK, {
         labelSelector: ownWorksSelector(options.wdsName),
-        indexers: { [BINDING_INDEX]: worksByBinding },
+        indexers: { [BINDING_INDEX]: worksByBinding, [FEEDBACK_INDEX]: worksByReportedObject },
       });
       const workStatuses = itsInformers.informerFor<WorkStatus>(WORK_STATUS, {
         indexers: { [SOURCE_INDEX]: workStatusesBySource },
@@ -135,6 +144,7 @@ export function createEngine(options: EngineOptions): Engine {
         wdsName: options.wdsName,
         resolver,
         workStatuses,
+        works,
         wdsInformers,
         resourceOf: (g, r) => workload.resource(g, r),
         log,
@@ -156,6 +166,7 @@ export function createEngine(options: EngineOptions): Engine {
         bindings,
         works,
         wdsInformers,
+        customTransforms,
         log,
       });
 

@@ -1,101 +1,29 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { Space } from '../../src/space/space.js';
-import { tempDir, removeDir } from '../helpers/space-process.js';
-import { DynamicClient, kubeConfigFromString, isNotFound } from '../../src/kube/index.js';
-import { BINDING, BINDING_POLICY, MANAGED_CLUSTER, MANIFEST_WORK, NAMESPACE } from '../../src/api/gvr.js';
+import type { DynamicClient } from '../../src/kube/index.js';
+import { BINDING, BINDING_POLICY, NAMESPACE } from '../../src/api/gvr.js';
 import type { Binding, BindingPolicy } from '../../src/api/control.js';
 import type { KObject } from '../../src/api/meta.js';
-import type { ManifestWork } from '../../src/api/ocm.js';
-import { createEngine } from '../../src/engine/engine.js';
+import {
+  DEPLOYMENTS,
+  eventually,
+  manifestsIn,
+  startEngineEnv,
+  type EngineEnv,
+} from './helpers/engine-env.js';
 
 /** The engine against two in-process spaces: BindingPolicy -> Binding -> ManifestWorks, end to end. */
 
-const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true };
-let dirs: string[] = [];
-let wdsSpace: Space;
-let itsSpace: Space;
+let env: EngineEnv;
 let wds: DynamicClient;
-let its: DynamicClient;
-const stop = new AbortController();
-let running: Promise<void>;
-
-async function eventually<T>(
-  fn: () => Promise<T | undefined | false>,
-  what: string,
-  ms = 10_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const works = async (ns: string) =>
-  (
-    await its.list<ManifestWork>(MANIFEST_WORK, {
-      namespace: ns,
-      labelSelector: 'transport.kubestellar.io/originWdsName=wds1',
-    })
-  ).items;
-const manifestsIn = (ws: ManifestWork[]) =>
-  ws
-    .flatMap((w) => w.spec?.workload?.manifests ?? [])
-    .map((m: KObject) => `${m.kind}/${m.metadata?.name}`)
-    .sort();
-const gone = async (res: typeof BINDING, name: string) => {
-  try {
-    await wds.get(res, name);
-    return false;
-  } catch (e) {
-    return isNotFound(e);
-  }
-};
+const works = (ns: string) => env.works(ns);
+const gone = (res: typeof BINDING, name: string) => env.gone(res, name);
 
 beforeAll(async () => {
-  dirs = [tempDir(), tempDir()];
-  const storage = { retainRevisions: 1, retainMs: 0, compactIntervalMs: 0 };
-  [wdsSpace, itsSpace] = await Promise.all([
-    Space.start({ dataDir: dirs[0], name: 'wds1', storage }),
-    Space.start({ dataDir: dirs[1], name: 'its1', storage }),
-  ]);
-  wds = DynamicClient.fromKubeConfig(kubeConfigFromString(wdsSpace.kubeconfig()));
-  its = DynamicClient.fromKubeConfig(kubeConfigFromString(itsSpace.kubeconfig()));
-  const engine = createEngine({
-    wdsKubeconfig: wdsSpace.kubeconfig(),
-    itsKubeconfig: itsSpace.kubeconfig(),
-    wdsName: 'wds1',
-  });
-  running = engine.start(stop.signal);
-  running.catch(() => undefined);
-  await Promise.race([engine.ready(), running.then(() => Promise.reject(new Error('engine stopped early')))]);
-  // The engine installed the CRDs; now the ITS inventory.
-  for (const name of ['cluster1', 'cluster2']) {
-    await its.create(NAMESPACE, { metadata: { name } });
-    await its.create(MANAGED_CLUSTER, {
-      apiVersion: 'cluster.open-cluster-management.io/v1',
-      kind: 'ManagedCluster',
-      metadata: { name, labels: { 'location-group': 'edge', name } },
-      spec: { hubAcceptsClient: true },
-    });
-  }
+  env = await startEngineEnv(['cluster1', 'cluster2']);
+  wds = env.wds;
 });
 
-afterAll(async () => {
-  stop.abort();
-  await running?.catch(() => undefined);
-  wds?.rest.close();
-  its?.rest.close();
-  await Promise.all([wdsSpace?.close(), itsSpace?.close()]);
-  dirs.forEach(removeDir);
-});
+afterAll(async () => env?.close());
 
 describe('engine: binding and transport', () => {
   it('propagates selected objects to the selected clusters and follows changes', async () => {

@@ -13,6 +13,7 @@ import {
 import type { Binding } from '../../src/api/control.js';
 import type { ManifestWork } from '../../src/api/ocm.js';
 import { createEngine } from '../../src/engine/engine.js';
+import { eventually } from './helpers/engine-env.js';
 
 /** Engine restarts: no churn of what is up to date, and changes made while it was down are caught up. */
 
@@ -21,25 +22,6 @@ let wdsSpace: Space;
 let itsSpace: Space;
 let wds: DynamicClient;
 let its: DynamicClient;
-
-async function eventually<T>(
-  fn: () => Promise<T | undefined | false>,
-  what: string,
-  ms = 10_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Runs an engine until the returned stop function is called. */
 async function runEngine(): Promise<() => Promise<void>> {

@@ -1,81 +1,25 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { Space } from '../../src/space/space.js';
-import { tempDir, removeDir } from '../helpers/space-process.js';
-import { DynamicClient, kubeConfigFromString } from '../../src/kube/index.js';
-import { BINDING_POLICY, MANAGED_CLUSTER, NAMESPACE, WORK_STATUS } from '../../src/api/gvr.js';
+import type { DynamicClient } from '../../src/kube/index.js';
+import { BINDING_POLICY, NAMESPACE, WORK_STATUS } from '../../src/api/gvr.js';
 import type { BindingPolicy } from '../../src/api/control.js';
 import type { KObject } from '../../src/api/meta.js';
-import { createEngine } from '../../src/engine/engine.js';
+import { DEPLOYMENTS, eventually, startEngineEnv, type EngineEnv } from './helpers/engine-env.js';
 
 /** The engine's status controller: WorkStatus in the ITS -> the WDS object's `.status` (singleton). */
 
-const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true };
 const SINGLETON = 'managed-by.kubestellar.io/singletonstatus';
-let dirs: string[] = [];
-let wdsSpace: Space;
-let itsSpace: Space;
+let env: EngineEnv;
 let wds: DynamicClient;
 let its: DynamicClient;
-const stop = new AbortController();
-let running: Promise<void>;
-
-async function eventually<T>(
-  fn: () => Promise<T | undefined | false>,
-  what: string,
-  ms = 10_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const deployment = () => wds.get<KObject>(DEPLOYMENTS, 'web', { namespace: 'app' });
 
 beforeAll(async () => {
-  dirs = [tempDir(), tempDir()];
-  const storage = { retainRevisions: 1, retainMs: 0, compactIntervalMs: 0 };
-  [wdsSpace, itsSpace] = await Promise.all([
-    Space.start({ dataDir: dirs[0], name: 'wds1', storage }),
-    Space.start({ dataDir: dirs[1], name: 'its1', storage }),
-  ]);
-  wds = DynamicClient.fromKubeConfig(kubeConfigFromString(wdsSpace.kubeconfig()));
-  its = DynamicClient.fromKubeConfig(kubeConfigFromString(itsSpace.kubeconfig()));
-  const engine = createEngine({
-    wdsKubeconfig: wdsSpace.kubeconfig(),
-    itsKubeconfig: itsSpace.kubeconfig(),
-    wdsName: 'wds1',
-  });
-  running = engine.start(stop.signal);
-  running.catch(() => undefined);
-  await Promise.race([engine.ready(), running.then(() => Promise.reject(new Error('engine stopped early')))]);
-  for (const name of ['cluster1', 'cluster2']) {
-    await its.create(NAMESPACE, { metadata: { name } });
-    await its.create(MANAGED_CLUSTER, {
-      apiVersion: 'cluster.open-cluster-management.io/v1',
-      kind: 'ManagedCluster',
-      metadata: { name, labels: { 'location-group': 'edge', name } },
-      spec: { hubAcceptsClient: true },
-    });
-  }
+  env = await startEngineEnv(['cluster1', 'cluster2']);
+  ({ wds, its } = env);
 });
 
-afterAll(async () => {
-  stop.abort();
-  await running?.catch(() => undefined);
-  wds?.rest.close();
-  its?.rest.close();
-  await Promise.all([wdsSpace?.close(), itsSpace?.close()]);
-  dirs.forEach(removeDir);
-});
+afterAll(async () => env?.close());
 
 describe('engine: singleton status', () => {
   it('copies the one WEC status into the WDS object and clears it when more WECs qualify', async () => {

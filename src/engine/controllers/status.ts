@@ -1,12 +1,15 @@
 /**
  * The singleton / multi-WEC status controller (kubestellar-semantics.md §4): copies (or
  * aggregates) the statuses WECs return through WorkStatus objects in the ITS into the WDS
- * objects' `.status`, with the marker labels, for objects whose policies ask for it. Keys are
+ * objects' `.status`, with the marker labels, for objects whose policies ask for it. A WEC whose
+ * agent sends no WorkStatus for an object may report it through the ManifestWork's status feedback
+ * (rule `status`, JsonRaw) instead; that is used for WECs without a WorkStatus. Keys are
  * workload object keys (`group/resource/namespace/name`).
  */
 import type { Logger } from 'pino';
 import type { WorkStatus } from '../../api/control.js';
 import type { KObject } from '../../api/meta.js';
+import type { ManifestWork } from '../../api/ocm.js';
 import type { ApiResource } from '../../kube/discovery.js';
 import type { DynamicClient } from '../../kube/dynamic.js';
 import { isNotFound } from '../../kube/errors.js';
@@ -19,6 +22,7 @@ import type { Informer } from '../runtime/informer.js';
 import {
   computeStatusAction,
   isNoop,
+  returnedFromManifestWorks,
   returnedFromWorkStatuses,
   statusMergePatch,
   statusTargetOf,
@@ -35,12 +39,30 @@ export const workStatusesBySource = (ws: KObject): string[] => {
   return src ? [objectKey(src)] : [];
 };
 
+export const FEEDBACK_INDEX = 'feedback';
+
+/** Indexer for the ManifestWork informer: the object keys its status reports on. */
+export const worksByReportedObject = (w: KObject): string[] => [
+  ...new Set(
+    ((w as ManifestWork).status?.resourceStatus?.manifests ?? []).map((m) =>
+      objectKey({
+        group: m.resourceMeta.group ?? '',
+        resource: m.resourceMeta.resource ?? '',
+        namespace: m.resourceMeta.namespace ?? '',
+        name: m.resourceMeta.name ?? '',
+      }),
+    ),
+  ),
+];
+
 export interface StatusControllerOptions {
   wds: DynamicClient;
   wdsName: string;
   resolver: Resolver;
   /** ITS WorkStatuses (all namespaces), indexed by SOURCE_INDEX. */
   workStatuses: Informer<WorkStatus>;
+  /** This WDS's ManifestWorks in the ITS, indexed by FEEDBACK_INDEX; status feedback fallback. */
+  works?: Informer<ManifestWork>;
   wdsInformers: DynamicInformers;
   /** The watched workload resource of a group/resource. */
   resourceOf(group: string, resource: string): ApiResource | undefined;
@@ -65,6 +87,16 @@ export class StatusController {
       onAdd: bySource,
       onUpdate: (_o, ws) => bySource(ws),
       onDelete: bySource,
+    });
+    const byWork = (w: KObject) => worksByReportedObject(w).forEach((k) => this.controller.enqueue(k));
+    o.works?.addEventHandler({
+      onAdd: byWork,
+      // The old keys too: an object that left the work's status must be re-evaluated.
+      onUpdate: (old, w) => {
+        byWork(old);
+        byWork(w);
+      },
+      onDelete: byWork,
     });
   }
 
@@ -104,6 +136,11 @@ export class StatusController {
       id,
       this.o.wdsName,
     );
+    // WorkStatus wins for its WEC; feedback only fills in WECs that have none.
+    const withWorkStatus = new Set(returned.map((r) => r.wec));
+    if (this.o.works)
+      for (const r of returnedFromManifestWorks(this.o.works.cache.byIndex(FEEDBACK_INDEX, key), id))
+        if (!withWorkStatus.has(r.wec)) returned.push(r);
     const action = computeStatusAction(
       statusTargetOf(obj, ref.group),
       this.o.resolver.reportedStateRequest(key),
