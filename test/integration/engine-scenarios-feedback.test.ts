@@ -48,6 +48,13 @@ describe('engine: status from ManifestWork feedback', () => {
       const ws = await env.works('cluster1');
       return ws.find((w) => manifestOf([w], 'Deployment', 'fb'));
     }, 'the work of the deployment');
+    // The work asks the agent for the whole `.status` as the `status` feedback value.
+    expect(work.spec?.manifestConfigs).toEqual([
+      {
+        resourceIdentifier: { group: 'apps', resource: 'deployments', namespace: 'fbns', name: 'fb' },
+        feedbackRules: [{ type: 'JSONPaths', jsonPaths: [{ name: 'status', path: '.status' }] }],
+      },
+    ]);
 
     // What an agent with a `status` JsonRaw feedback rule would report (no WorkStatus anywhere).
     const report = (status: Record<string, unknown>) =>

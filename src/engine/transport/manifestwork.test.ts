@@ -3,13 +3,14 @@ import type { Binding, CustomTransform } from '../../api/control.js';
 import type { KObject } from '../../api/meta.js';
 import type { ManifestWork } from '../../api/ocm.js';
 import { buildBinding, type WorkloadEntry } from '../binding/binding.js';
-import { emptyModulation } from '../binding/match.js';
+import { emptyModulation, type Modulation } from '../binding/match.js';
 import { objectKey } from '../binding/objectid.js';
 import { cleanForDownsync } from './clean.js';
 import { digestCustomTransforms } from './customtransform.js';
 import {
   buildManifestWorks,
   fitWorkName,
+  statusFeedbackRule,
   jsonSize,
   prepareObjects,
   shard,
@@ -17,6 +18,13 @@ import {
   type BoundRef,
 } from './manifestwork.js';
 import { bindingWorksSelector, planWorkSync, transportBindingStatus } from './plan.js';
+import { returnedFromManifestWorks } from '../status/rules.js';
+import { CONTENT_HASH_ANNOTATION } from '../../api/constants.js';
+import { resolveConfig } from '../../agent/work/identity.js';
+import {
+  evaluateFeedback,
+  statusFeedbackRule as agentStatusFeedbackRule,
+} from '../../agent/work/feedback.js';
 
 const deploy = (name: string, labels: Record<string, string> = { label1: 'test1' }): KObject => ({
   apiVersion: 'apps/v1',
@@ -57,12 +65,15 @@ function world(objs: KObject[]) {
   };
   for (const o of objs) byKey.set(objectKey(refOf(o)), o);
   const get = (r: BoundRef) => byKey.get(objectKey(r));
-  const entries = (createOnly: (o: KObject) => boolean = () => false): WorkloadEntry[] =>
+  const entries = (
+    createOnly: (o: KObject) => boolean = () => false,
+    more: (o: KObject) => Partial<Modulation> = () => ({}),
+  ): WorkloadEntry[] =>
     objs.map((o) => ({
       id: { ...refOf(o), kind: o.kind! },
       uid: o.metadata!.uid!,
       resourceVersion: o.metadata!.resourceVersion!,
-      modulation: { ...emptyModulation(), createOnly: createOnly(o) },
+      modulation: { ...emptyModulation(), createOnly: createOnly(o), ...more(o) },
     }));
   return { get, entries, refOf };
 }
@@ -159,6 +170,91 @@ describe('wrapping (§3.6)', () => {
     expect(
       r1.works.find((x) => x.spec!.workload!.manifests![0].kind === 'Namespace')!.spec!.manifestConfigs,
     ).toBeUndefined();
+  });
+
+  it('asks for `.status` feedback only where status is wanted, merged with CreateOnly', () => {
+    const ns: KObject = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'nginx', uid: 'uid-ns', resourceVersion: '1' },
+    };
+    const objs = [ns, ...['both', 'multi', 'collected', 'co', 'plain'].map((n) => deploy(n))];
+    const w = world(objs);
+    const name = (o: KObject) => o.metadata!.name!;
+    const b = binding(
+      'fb',
+      ['cluster1'],
+      w.entries(
+        (o) => ['both', 'co'].includes(name(o)),
+        (o) => ({
+          wantSingletonReportedState: ['nginx', 'both'].includes(name(o)),
+          wantMultiWECReportedState: name(o) === 'multi',
+          statusCollectors: name(o) === 'collected' ? ['sc'] : [],
+        }),
+      ),
+    );
+    const r = buildManifestWorks(b, w.get, { wdsName: 'wds1', maxNumWrapped: 10 });
+    expect(r.works).toHaveLength(1);
+    const id = (n: string) => ({ group: 'apps', name: n, namespace: 'nginx', resource: 'deployments' });
+    const rule = { type: 'JSONPaths', jsonPaths: [{ name: 'status', path: '.status' }] };
+    // Manifest order (namespaceScope sorted by name); the Namespace is exempt from status return
+    // (§4.3.3) and "plain" wants nothing, so neither has an entry; one entry per object.
+    expect(r.works[0].spec!.manifestConfigs).toEqual([
+      { resourceIdentifier: id('both'), feedbackRules: [rule], updateStrategy: { type: 'CreateOnly' } },
+      { resourceIdentifier: id('co'), updateStrategy: { type: 'CreateOnly' } },
+      { resourceIdentifier: id('collected'), feedbackRules: [rule] },
+      { resourceIdentifier: id('multi'), feedbackRules: [rule] },
+    ]);
+    // Byte-identical on a rebuild, and the hash covers the rules.
+    const again = buildManifestWorks(b, w.get, { wdsName: 'wds1', maxNumWrapped: 10 });
+    expect(JSON.stringify(again.works)).toBe(JSON.stringify(r.works));
+    const none = buildManifestWorks(
+      binding(
+        'fb',
+        ['cluster1'],
+        w.entries((o) => ['both', 'co'].includes(name(o))),
+      ),
+      w.get,
+      { wdsName: 'wds1', maxNumWrapped: 10 },
+    );
+    expect(none.works[0].metadata.annotations![CONTENT_HASH_ANNOTATION]).not.toBe(
+      r.works[0].metadata.annotations![CONTENT_HASH_ANNOTATION],
+    );
+  });
+
+  it("the agent applies the engine's rule and the status controller reads what it reports", () => {
+    expect(statusFeedbackRule()).toEqual(agentStatusFeedbackRule());
+    const live = deploy('x');
+    live.status = { replicas: 2, readyReplicas: 1, conditions: [{ type: 'Available', status: 'True' }] };
+    const w = world([deploy('x')]);
+    const b = binding(
+      'rt',
+      ['cluster1'],
+      w.entries(
+        () => true,
+        () => ({ wantSingletonReportedState: true }),
+      ),
+    );
+    const [work] = buildManifestWorks(b, w.get, { wdsName: 'wds1' }).works;
+    const key = { group: 'apps', resource: 'deployments', namespace: 'nginx', name: 'x' };
+    // The agent's merge of manifestConfigs sees both options of the single entry.
+    const cfg = resolveConfig(work.spec!.manifestConfigs, key);
+    expect(cfg.strategy.type).toBe('CreateOnly');
+    expect(cfg.feedbackRules).toEqual([agentStatusFeedbackRule()]);
+    const gvk = { group: 'apps', version: 'v1', kind: 'Deployment' };
+    const { values, errors } = evaluateFeedback(live, cfg.feedbackRules, gvk);
+    expect(errors).toEqual([]);
+    expect(values.map((v) => [v.name, v.fieldValue.type])).toEqual([['status', 'JsonRaw']]);
+    work.status = {
+      resourceStatus: {
+        manifests: [
+          { resourceMeta: { ordinal: 0, ...key, ...gvk }, statusFeedback: { values }, conditions: [] },
+        ],
+      },
+    };
+    expect(returnedFromManifestWorks([work], { ...key, ...gvk })).toEqual([
+      { wec: 'cluster1', status: live.status },
+    ]);
   });
 
   it('is deterministic: shuffled inputs and key orders give byte-identical works', () => {

@@ -3,11 +3,16 @@
  * object through a caller-supplied getter, clean and transform it, optionally customise it per
  * destination, shard by count and size, and name and label the works so several WDSes can share
  * one ITS. Deterministic: the same inputs always give byte-identical works.
+ *
+ * Status feedback ([IMPROVE] over upstream, whose works carry no feedback rules because its status
+ * add-on reports through WorkStatus): objects whose status some policy wants get a JSONPaths rule
+ * `status` on `.status`, so an agent that sends no WorkStatus (OCM's own, with the
+ * `RawFeedbackJsonString` gate, or src/agent) returns it as JsonRaw for the status controller.
  */
 import { createHash } from 'node:crypto';
 import type { Binding, ClusterScopeDownsyncClause, NamespaceScopeDownsyncClause } from '../../api/control.js';
 import type { KObject } from '../../api/meta.js';
-import type { ManifestConfigOption, ManifestWork } from '../../api/ocm.js';
+import type { FeedbackRule, ManifestConfigOption, ManifestWork } from '../../api/ocm.js';
 import {
   CONTENT_HASH_ANNOTATION,
   DEFAULT_MAX_NUM_WRAPPED,
@@ -20,6 +25,7 @@ import {
 } from '../../api/constants.js';
 import { compareClusterScope, compareNamespaceScope } from '../binding/binding.js';
 import { objectIdText, type ObjectRef } from '../binding/objectid.js';
+import { isStatusReturnExempt, STATUS_FEEDBACK_NAME } from '../status/rules.js';
 import { canonicalize, cleanForDownsync } from './clean.js';
 import { applyCustomTransforms, type DigestedTransforms } from './customtransform.js';
 
@@ -34,6 +40,8 @@ export interface PreparedObject {
   /** The WDS object's uid (names the work when each work carries one object). */
   uid: string;
   createOnly: boolean;
+  /** Some policy wants this object's status back (singleton, multi-WEC or status collectors). */
+  wantStatus: boolean;
   obj: KObject;
 }
 
@@ -67,7 +75,9 @@ export interface WrapResult {
 }
 
 /** The bound objects in Binding order: clusterScope then namespaceScope, each sorted as upstream sorts. */
-export function boundEntries(binding: Binding): Array<{ ref: BoundRef; createOnly: boolean }> {
+export function boundEntries(
+  binding: Binding,
+): Array<{ ref: BoundRef; createOnly: boolean; wantStatus: boolean }> {
   const cs = [...(binding.spec?.workload?.clusterScope ?? [])].sort(compareClusterScope);
   const ns = [...(binding.spec?.workload?.namespaceScope ?? [])].sort(compareNamespaceScope);
   const toRef = (e: ClusterScopeDownsyncClause | NamespaceScopeDownsyncClause): BoundRef => ({
@@ -77,7 +87,11 @@ export function boundEntries(binding: Binding): Array<{ ref: BoundRef; createOnl
     namespace: 'namespace' in e ? e.namespace : '',
     name: e.name,
   });
-  return [...cs, ...ns].map((e) => ({ ref: toRef(e), createOnly: !!e.createOnly }));
+  return [...cs, ...ns].map((e) => ({
+    ref: toRef(e),
+    createOnly: !!e.createOnly,
+    wantStatus: !!(e.wantSingletonReportedState || e.wantMultiWECReportedState || e.statusCollectors?.length),
+  }));
 }
 
 /** Reads, cleans and transforms every bound object (WEC-independent part, §3.3). */
@@ -88,7 +102,7 @@ export function prepareObjects(
 ): { objects: PreparedObject[]; missing: BoundRef[] } {
   const objects: PreparedObject[] = [];
   const missing: BoundRef[] = [];
-  for (const { ref, createOnly } of boundEntries(binding)) {
+  for (const { ref, createOnly, wantStatus } of boundEntries(binding)) {
     const live = get(ref);
     if (!live) {
       missing.push(ref);
@@ -96,7 +110,7 @@ export function prepareObjects(
     }
     const obj = cleanForDownsync(live);
     applyCustomTransforms(obj, ref.group, ref.resource, transforms);
-    objects.push({ ref, uid: live.metadata?.uid ?? '', createOnly, obj });
+    objects.push({ ref, uid: live.metadata?.uid ?? '', createOnly, wantStatus, obj });
   }
   return { objects, missing };
 }
@@ -167,11 +181,29 @@ export function workContentHash(work: Pick<ManifestWork, 'metadata' | 'spec'>): 
   ).slice(0, 32);
 }
 
-function createOnlyConfig(p: PreparedObject): ManifestConfigOption {
+/** The rule whose JsonRaw value `returnedFromManifestWorks` reads: the whole `.status`. */
+export function statusFeedbackRule(): FeedbackRule {
+  return { type: 'JSONPaths', jsonPaths: [{ name: STATUS_FEEDBACK_NAME, path: '.status' }] };
+}
+
+/** Whether the agent should be asked for the object's status (exempt kinds never receive it, §4.3.3). */
+const wantsFeedback = (p: PreparedObject): boolean =>
+  p.wantStatus && !isStatusReturnExempt(p.ref.group, p.obj.kind ?? '');
+
+/**
+ * The object's single manifestConfigs entry, or undefined when it needs none. One entry carries
+ * both options: OCM merges matching entries field by field, but one is simpler to read and diff.
+ */
+export function manifestConfigOf(p: PreparedObject): ManifestConfigOption | undefined {
+  const feedback = wantsFeedback(p);
+  if (!p.createOnly && !feedback) return undefined;
   const id: ManifestConfigOption['resourceIdentifier'] = { resource: p.ref.resource, name: p.ref.name };
   if (p.ref.group) id.group = p.ref.group;
   if (p.ref.namespace) id.namespace = p.ref.namespace;
-  return { resourceIdentifier: canonicalize(id), updateStrategy: { type: 'CreateOnly' } };
+  const cfg: ManifestConfigOption = { resourceIdentifier: canonicalize(id) };
+  if (feedback) cfg.feedbackRules = [statusFeedbackRule()];
+  if (p.createOnly) cfg.updateStrategy = { type: 'CreateOnly' };
+  return cfg;
 }
 
 function buildWork(
@@ -182,7 +214,7 @@ function buildWork(
   batch: PreparedObject[],
 ): ManifestWork {
   const spec: ManifestWork['spec'] = { workload: { manifests: batch.map((p) => p.obj) } };
-  const configs = batch.filter((p) => p.createOnly).map(createOnlyConfig);
+  const configs = batch.map(manifestConfigOf).filter((c) => c !== undefined);
   if (configs.length) spec.manifestConfigs = configs;
   const labels = { [ORIGIN_BINDING_LABEL]: binding.metadata.name ?? '', [ORIGIN_WDS_LABEL]: wdsName };
   const work: ManifestWork = {
