@@ -55,36 +55,59 @@ export function compareNamespaceScope(
   );
 }
 
+/**
+ * Sort key equivalent to compareClusterScope / compareNamespaceScope: the tuple's parts joined
+ * with NUL, which sorts below every character a GVR, name or resourceVersion can hold, so one
+ * plain string comparison orders entries exactly as the tuple comparison does.
+ */
+const SEP = '\u0000';
+
+interface Keyed<T> {
+  key: string;
+  value: T;
+}
+
+const byKey = <T>(a: Keyed<T>, b: Keyed<T>): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
 /** Binding spec from destinations and workload entries. */
 export function buildBindingSpec(
   destinations: Iterable<string>,
   workload: Iterable<WorkloadEntry>,
 ): BindingSpec {
-  const clusterScope: ClusterScopeDownsyncClause[] = [];
-  const namespaceScope: NamespaceScopeDownsyncClause[] = [];
+  // Keys are built once per entry (not per comparison): sorting dominates large Bindings.
+  const clusterKeyed: Keyed<ClusterScopeDownsyncClause>[] = [];
+  const namespaceKeyed: Keyed<NamespaceScopeDownsyncClause>[] = [];
   for (const e of workload) {
-    const base = { group: e.id.group, version: e.id.version, resource: e.id.resource };
-    const mod = modulationFields(e.modulation);
-    if (e.id.namespace) {
-      namespaceScope.push({
-        ...base,
-        namespace: e.id.namespace,
-        name: e.id.name,
-        resourceVersion: e.resourceVersion,
-        ...mod,
-      });
+    const { group, version, resource, namespace, name } = e.id;
+    const rv = e.resourceVersion;
+    const gvr = gvrString(group, version, resource);
+    if (namespace) {
+      const value: NamespaceScopeDownsyncClause = { group, version, resource, namespace, name, resourceVersion: rv };
+      addModulation(value, e.modulation);
+      namespaceKeyed.push({ key: gvr + SEP + namespace + '/' + name + SEP + rv, value });
     } else {
-      clusterScope.push({ ...base, name: e.id.name, resourceVersion: e.resourceVersion, ...mod });
+      const value: ClusterScopeDownsyncClause = { group, version, resource, name, resourceVersion: rv };
+      addModulation(value, e.modulation);
+      clusterKeyed.push({ key: gvr + SEP + name + SEP + rv, value });
     }
   }
-  clusterScope.sort(compareClusterScope);
-  namespaceScope.sort(compareNamespaceScope);
-  const dests = [...new Set(destinations)].sort(cmp).map((clusterId) => ({ clusterId }));
+  const clusterScope = clusterKeyed.sort(byKey).map((k) => k.value);
+  const namespaceScope = namespaceKeyed.sort(byKey).map((k) => k.value);
+  // Default sort orders strings by UTF-16 code units, as cmp does.
+  const dests = [...new Set(destinations)].sort().map((clusterId) => ({ clusterId }));
   const workloadOut: BindingSpec['workload'] = {};
   if (clusterScope.length) workloadOut.clusterScope = clusterScope;
   if (namespaceScope.length) workloadOut.namespaceScope = namespaceScope;
   // Go's omitempty: no destinations key when there are none; workload is a struct, always present.
   return dests.length ? { workload: workloadOut, destinations: dests } : { workload: workloadOut };
+}
+
+/** modulationFields, written straight onto an entry (same keys, same order). */
+function addModulation(out: DownsyncModulation, m: Modulation): void {
+  if (m.createOnly) out.createOnly = true;
+  if (m.statusCollectors.length) out.statusCollectors = [...m.statusCollectors].sort(cmp);
+  if (m.wantSingletonReportedState) out.wantSingletonReportedState = true;
+  if (m.wantMultiWECReportedState) out.wantMultiWECReportedState = true;
 }
 
 /** The full desired Binding for a policy (metadata.name = policy name, controller owner reference). */

@@ -165,9 +165,17 @@ export function clauseMatches(c: CompiledClause, o: ObjInfo): boolean {
  */
 export function evaluateClauses(clauses: Iterable<CompiledClause>, o: ObjInfo): Modulation | undefined {
   if (isExcludedResource(o.group, o.resource)) return undefined;
+  return mergeMatching(clauses, o);
+}
+
+/**
+ * evaluateClauses for a caller that has already excluded non-workload resources. The result may
+ * be a clause's own (immutable) modulation object: one matching clause allocates nothing.
+ */
+export function mergeMatching(clauses: Iterable<CompiledClause>, o: ObjInfo): Modulation | undefined {
   let mod: Modulation | undefined;
   for (const c of clauses) {
-    if (clauseMatches(c, o)) mod = mergeModulation(mod ?? emptyModulation(), c.modulation);
+    if (clauseMatches(c, o)) mod = mod === undefined ? c.modulation : mergeModulation(mod, c.modulation);
   }
   return mod;
 }

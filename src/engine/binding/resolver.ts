@@ -16,7 +16,7 @@ import { buildBinding, cmp, type WorkloadEntry } from './binding.js';
 import {
   compilePolicy,
   clusterMatches,
-  evaluateClauses,
+  mergeMatching,
   modulationEqual,
   type CompiledClause,
   type CompiledPolicy,
@@ -28,6 +28,7 @@ import { createOnlyConflictMessage, singletonErrorMessage, type SingletonProblem
 import {
   ALL,
   addTo,
+  BucketIndex,
   clauseIndexKeys,
   labelsEqual,
   objectBuckets,
@@ -91,6 +92,10 @@ interface PolicyState {
 
 interface ObjState {
   rec: ObjectRecord;
+  /** What matching sees, built once per record (namespaceLabels follows its Namespace). */
+  info: ObjInfo;
+  /** The id every workload entry of this record shares (read-only). */
+  id: ObjectId;
   /** The object-index buckets it is filed under (label buckets follow its labels). */
   buckets: string[];
   /** resourceVersion recorded in resolutions (kept while the fingerprint is unchanged). */
@@ -106,7 +111,7 @@ export class Resolver {
   private readonly clauseIndex = new Map<string, Set<ClauseRef>>();
   private readonly objects = new Map<string, ObjState>();
   /** Object keys by bucket: `r:group|resource`, `r:*|resource`, `g:group`, `n:ns`, `o:name`, `l:key=value`. */
-  private readonly objectIndex = new Map<string, Set<string>>();
+  private readonly objectIndex = new BucketIndex();
   private readonly clusters = new Map<string, Labels>();
   private readonly nsLabels = new Map<string, Labels>();
   private nsSelectorClauses = 0;
@@ -153,17 +158,24 @@ export class Resolver {
     this.changedPolicies.add(name);
 
     const dests = new Set<string>();
-    for (const [cluster, labels] of this.clusters) if (clusterMatches(compiled, labels)) dests.add(cluster);
+    const sels = compiled.clusterSelectors;
+    if (sels.length)
+      for (const [cluster, labels] of this.clusters) if (sels.some((s) => s.matches(labels))) dests.add(cluster);
     this.setDestinations(state, dests);
 
-    const candidates = this.candidateObjects(compiled.clauses);
-    for (const key of [...state.workload.keys()])
-      if (!candidates.has(key)) this.setEntry(state, key, undefined, undefined);
-    for (const key of candidates) {
+    const clauses = compiled.clauses;
+    const candidates = this.candidateObjects(clauses);
+    this.stats.clauseEvaluations += clauses.length * candidates.size;
+    // Entries of the old spec that are no longer candidates are dropped afterwards.
+    const seen = state.workload.size ? new Set<string>() : undefined;
+    for (const key of candidates.keys) {
+      seen?.add(key);
       const obj = this.objects.get(key)!;
-      this.stats.clauseEvaluations += compiled.clauses.length;
-      this.setEntry(state, key, obj, evaluateClauses(compiled.clauses, this.info(obj.rec)));
+      this.setEntry(state, key, obj, mergeMatching(clauses, obj.info));
     }
+    if (seen)
+      for (const key of [...state.workload.keys()])
+        if (!seen.has(key)) this.setEntry(state, key, undefined, undefined);
   }
 
   removePolicy(name: string): void {
@@ -189,9 +201,11 @@ export class Resolver {
       );
     if (isExcludedResource(rec.group, rec.resource)) return;
     if (rec.deleting && this.deletingIsAbsent) return this.removeObject(rec);
+    const info = this.info(rec);
+    const id = idOf(rec);
     let obj = this.objects.get(key);
     if (!obj) {
-      obj = { rec, buckets: [], bindingRV: rec.resourceVersion, policies: new Set() };
+      obj = { rec, info, id, buckets: [], bindingRV: rec.resourceVersion, policies: new Set() };
       this.objects.set(key, obj);
     } else {
       const same =
@@ -199,8 +213,11 @@ export class Resolver {
       if (!same) obj.bindingRV = rec.resourceVersion;
     }
     obj.rec = rec;
-    this.reindexObject(key, obj);
-    this.evaluateObject(key, obj);
+    obj.info = info;
+    obj.id = id;
+    const buckets = objectBuckets(rec);
+    this.reindexObject(key, obj, buckets);
+    this.evaluateObject(key, obj, buckets);
   }
 
   removeObject(ref: { group: string; resource: string; namespace: string; name: string }): void {
@@ -211,7 +228,7 @@ export class Resolver {
     if (!obj) return;
     for (const p of [...obj.policies]) this.setEntry(this.policies.get(p)!, key, undefined, undefined);
     this.objects.delete(key);
-    for (const b of obj.buckets) removeFrom(this.objectIndex, b, key);
+    for (const b of obj.buckets) this.objectIndex.remove(b, key);
   }
 
   /**
@@ -222,12 +239,16 @@ export class Resolver {
   setNamespaceLabels(namespace: string, labels: Labels): void {
     const old = this.nsLabels.get(namespace);
     if (labelsEqual(old, labels) && this.nsLabels.has(namespace) === (labels !== undefined)) return;
-    if (labels === undefined) this.nsLabels.delete(namespace);
-    else this.nsLabels.set(namespace, { ...labels });
+    const stored = labels === undefined ? undefined : { ...labels };
+    if (stored === undefined) this.nsLabels.delete(namespace);
+    else this.nsLabels.set(namespace, stored);
+    const inside = [...this.objectIndex.get(`n:${namespace}`)];
+    if (!inside.length || !namespace) return;
+    for (const key of inside) this.objects.get(key)!.info.namespaceLabels = stored;
     if (!this.nsSelectorClauses) return;
-    for (const key of this.objectIndex.get(`n:${namespace}`) ?? []) {
+    for (const key of inside) {
       const obj = this.objects.get(key)!;
-      if (obj.rec.namespace === namespace) this.evaluateObject(key, obj);
+      if (obj.rec.namespace === namespace) this.evaluateObject(key, obj, objectBuckets(obj.rec));
     }
   }
 
@@ -351,7 +372,16 @@ export class Resolver {
   // ---- internals ----
 
   private info(rec: ObjectRecord): ObjInfo {
-    return { ...rec, namespaceLabels: rec.namespace ? this.nsLabels.get(rec.namespace) : undefined };
+    return {
+      group: rec.group,
+      version: rec.version,
+      resource: rec.resource,
+      kind: rec.kind,
+      namespace: rec.namespace,
+      name: rec.name,
+      labels: rec.labels,
+      namespaceLabels: rec.namespace ? this.nsLabels.get(rec.namespace) : undefined,
+    };
   }
 
   private indexPolicy(state: PolicyState): void {
@@ -373,23 +403,27 @@ export class Resolver {
   }
 
   /** Object keys that the given clauses could match. */
-  private candidateObjects(clauses: readonly CompiledClause[]): Set<string> {
-    const out = new Set<string>();
+  private candidateObjects(clauses: readonly CompiledClause[]): { keys: Iterable<string>; size: number } {
+    const buckets: string[] = [];
     for (const c of clauses) {
       const keys = clauseIndexKeys(c);
-      if (keys[0] === ALL) return new Set(this.objects.keys());
-      // Objects are indexed under the same bucket names clauses are filed under.
-      for (const k of keys) for (const key of this.objectIndex.get(k) ?? []) out.add(key);
+      if (keys[0] === ALL) return { keys: this.objects.keys(), size: this.objects.size };
+      for (const k of keys) if (this.objectIndex.size(k)) buckets.push(k);
     }
-    return out;
+    // Objects are indexed under the same bucket names clauses are filed under. One bucket (the
+    // usual case) is used as is: its keys are distinct and nothing changes the index meanwhile.
+    if (buckets.length === 1) return { keys: this.objectIndex.get(buckets[0]), size: this.objectIndex.size(buckets[0]) };
+    const out = new Set<string>();
+    for (const k of buckets) for (const key of this.objectIndex.get(k)) out.add(key);
+    return { keys: out, size: out.size };
   }
 
   /** Files the object under its current buckets (labels may have changed). */
-  private reindexObject(key: string, obj: ObjState): void {
-    const next = objectBuckets(obj.rec).filter((b) => b !== ALL);
+  private reindexObject(key: string, obj: ObjState, buckets: string[]): void {
+    const next = buckets.filter((b) => b !== ALL);
     if (next.length === obj.buckets.length && next.every((b, i) => b === obj.buckets[i])) return;
-    for (const b of obj.buckets) removeFrom(this.objectIndex, b, key);
-    for (const b of next) addTo(this.objectIndex, b, key);
+    for (const b of obj.buckets) this.objectIndex.remove(b, key);
+    for (const b of next) this.objectIndex.add(b, key);
     obj.buckets = next;
   }
 
@@ -397,9 +431,10 @@ export class Resolver {
    * Re-evaluates one object against the clauses filed under its buckets, and against the
    * policies holding it now (after a label change the clause that matched may sit elsewhere).
    */
-  private evaluateObject(key: string, obj: ObjState): void {
+  private evaluateObject(key: string, obj: ObjState, buckets: readonly string[]): void {
+    if (!this.clauseIndex.size && !obj.policies.size) return;
     const byPolicy = new Map<string, CompiledClause[]>();
-    for (const b of objectBuckets(obj.rec)) {
+    for (const b of buckets) {
       for (const ref of this.clauseIndex.get(b) ?? []) {
         let l = byPolicy.get(ref.policy);
         if (!l) byPolicy.set(ref.policy, (l = []));
@@ -407,10 +442,9 @@ export class Resolver {
       }
     }
     for (const p of obj.policies) if (!byPolicy.has(p)) byPolicy.set(p, []);
-    const info = this.info(obj.rec);
     for (const [p, clauses] of byPolicy) {
       this.stats.clauseEvaluations += clauses.length;
-      this.setEntry(this.policies.get(p)!, key, obj, evaluateClauses(clauses, info));
+      this.setEntry(this.policies.get(p)!, key, obj, mergeMatching(clauses, obj.info));
     }
   }
 
@@ -430,9 +464,8 @@ export class Resolver {
       if (state.flagged.delete(key)) this.changedRequests.add(key);
       return;
     }
-    const { group, version, resource, kind, namespace, name } = obj.rec;
     const entry: WorkloadEntry = {
-      id: { group, version, resource, kind, namespace, name },
+      id: obj.id,
       uid: obj.rec.uid,
       resourceVersion: obj.bindingRV,
       modulation: mod,
@@ -465,6 +498,11 @@ export class Resolver {
     this.changedPolicies.add(state.name);
     for (const key of state.flagged) this.changedRequests.add(key);
   }
+}
+
+function idOf(rec: ObjectRecord): ObjectId {
+  const { group, version, resource, kind, namespace, name } = rec;
+  return { group, version, resource, kind, namespace, name };
 }
 
 function modFlagsEqual(a: WorkloadEntry, b: WorkloadEntry): boolean {
