@@ -1,6 +1,6 @@
 /**
  * Golden vectors: every protobuf request body captured from real kubectl and helm
- * (/work/shared/spec/kubectl-traces, apiserver-compat.md §1.2) decodes to the JSON in the trace.
+ * (../shared/spec/kubectl-traces beside the repo, apiserver-compat.md §1.2) decodes to the JSON in the trace.
  *
  * The traces' `body` was produced by the measurement harness, which decoded with the upstream
  * .proto files and did NOT drop gogo-protobuf's zero values. A kube-apiserver (Go JSON with
