@@ -4,7 +4,7 @@
  * controllers), `status` (WorkStatus objects), `registration` (ManagedCluster, lease, claims).
  * No I/O here: informers, queues and clients live in the I/O layer built on top.
  */
-export * as work from './work/index.js';
+export * as work from './manifestwork/index.js';
 export * as simulator from './simulator/index.js';
 export * as status from './status/index.js';
 export * as registration from './registration/index.js';

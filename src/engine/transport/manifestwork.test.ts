@@ -20,11 +20,11 @@ import {
 import { bindingWorksSelector, planWorkSync, transportBindingStatus } from './plan.js';
 import { returnedFromManifestWorks } from '../status/rules.js';
 import { CONTENT_HASH_ANNOTATION } from '../../api/constants.js';
-import { resolveConfig } from '../../agent/work/identity.js';
+import { resolveConfig } from '../../agent/manifestwork/identity.js';
 import {
   evaluateFeedback,
   statusFeedbackRule as agentStatusFeedbackRule,
-} from '../../agent/work/feedback.js';
+} from '../../agent/manifestwork/feedback.js';
 
 const deploy = (name: string, labels: Record<string, string> = { label1: 'test1' }): KObject => ({
   apiVersion: 'apps/v1',
