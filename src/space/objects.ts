@@ -120,7 +120,12 @@ export class ObjectService {
   // -------------------------------------------------------------------------------------------
   // create
 
-  async create(def: ResourceDef, namespace: string | undefined, body: unknown, opts: WriteOptions): Promise<WriteResult> {
+  async create(
+    def: ResourceDef,
+    namespace: string | undefined,
+    body: unknown,
+    opts: WriteOptions,
+  ): Promise<WriteResult> {
     const warnings: string[] = [];
     const obj = this.checkBody(def, body);
     this.handleUnknownFields(def, obj, opts, 'write', warnings);
@@ -129,19 +134,30 @@ export class ObjectService {
   }
 
   /** The create pipeline after decoding, inside a store transaction. */
-  private createInTxn(tx: WriteTxn, def: ResourceDef, namespace: string | undefined, obj: KObject, opts: WriteOptions): KObject {
+  private createInTxn(
+    tx: WriteTxn,
+    def: ResourceDef,
+    namespace: string | undefined,
+    obj: KObject,
+    opts: WriteOptions,
+  ): KObject {
     obj.metadata ??= {};
     const md = obj.metadata;
     if (def.namespaced) {
       if (md.namespace && namespace && md.namespace !== namespace)
-        throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+        throw errors.badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       md.namespace = namespace ?? md.namespace;
-      if (!md.namespace) throw errors.badRequest('the server could not find the requested resource: a namespace is required');
+      if (!md.namespace)
+        throw errors.badRequest('the server could not find the requested resource: a namespace is required');
     } else {
       delete md.namespace;
     }
     if (!md.name && !md.generateName)
-      throw errors.invalid(def.kind, def.group, '', [fieldErr.required('metadata.name', 'name or generateName is required')]);
+      throw errors.invalid(def.kind, def.group, '', [
+        fieldErr.required('metadata.name', 'name or generateName is required'),
+      ]);
     // System-owned metadata.
     md.uid = randomUUID();
     md.creationTimestamp = nowRfc3339();
@@ -190,14 +206,24 @@ export class ObjectService {
     body: unknown,
     opts: WriteOptions & { force: boolean; fieldManager: string },
   ): Promise<WriteResult> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw errors.badRequest('the apply body must be an object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw errors.badRequest('the apply body must be an object');
     const applied = body as KObject;
     const objectRef = `${def.namespaced ? (namespace ?? '') : ''}/${name}`;
     validateApplyBody(applied, def.schema, { apiVersion: apiVersionOf(def), kind: def.kind, objectRef });
     if (applied.metadata?.name !== undefined && applied.metadata.name !== name)
-      throw errors.badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
-    if (def.namespaced && applied.metadata?.namespace && namespace && applied.metadata.namespace !== namespace)
-      throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      throw errors.badRequest(
+        `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,
+      );
+    if (
+      def.namespaced &&
+      applied.metadata?.namespace &&
+      namespace &&
+      applied.metadata.namespace !== namespace
+    )
+      throw errors.badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     const sub = opts.subresource === 'status' ? ('status' as const) : undefined;
     const params = {
       applied,
@@ -610,7 +636,13 @@ export class ObjectService {
     if (errs.length) throw errors.invalid(def.kind, def.group, name, errs);
   }
 
-  private setManagedFields(def: ResourceDef, old: KObject | undefined, obj: KObject, opts: WriteOptions, ctx: StrategyContext): void {
+  private setManagedFields(
+    def: ResourceDef,
+    old: KObject | undefined,
+    obj: KObject,
+    opts: WriteOptions,
+    ctx: StrategyContext,
+  ): void {
     const md = obj.metadata!;
     let entries = (md.managedFields ?? []) as ManagedFieldsEntry[];
     // `[{}]` resets tracking (upstream rule); anything malformed is dropped.
@@ -630,7 +662,6 @@ export class ObjectService {
     if (next.length) md.managedFields = next;
     else delete md.managedFields;
   }
-
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -82,7 +82,14 @@ export function buildBindingSpec(
     const rv = e.resourceVersion;
     const gvr = gvrString(group, version, resource);
     if (namespace) {
-      const value: NamespaceScopeDownsyncClause = { group, version, resource, namespace, name, resourceVersion: rv };
+      const value: NamespaceScopeDownsyncClause = {
+        group,
+        version,
+        resource,
+        namespace,
+        name,
+        resourceVersion: rv,
+      };
       addModulation(value, e.modulation);
       namespaceKeyed.push({ key: gvr + SEP + namespace + '/' + name + SEP + rv, value });
     } else {

@@ -43,7 +43,9 @@ export function objectBuckets(o: ObjectRef & { labels?: Labels }): string[] {
   ]);
   const out = [r, rAny, g, cached(nsCache, 'n', o.namespace, () => `n:${o.namespace}`), `o:${o.name}`, ALL];
   const labels = o.labels;
-  if (labels) for (const k in labels) if (Object.hasOwn(labels, k)) out.push(cached(labelCache, k, labels[k], () => `l:${k}=${labels[k]}`));
+  if (labels)
+    for (const k in labels)
+      if (Object.hasOwn(labels, k)) out.push(cached(labelCache, k, labels[k], () => `l:${k}=${labels[k]}`));
   return out;
 }
 

@@ -160,7 +160,8 @@ export class Resolver {
     const dests = new Set<string>();
     const sels = compiled.clusterSelectors;
     if (sels.length)
-      for (const [cluster, labels] of this.clusters) if (sels.some((s) => s.matches(labels))) dests.add(cluster);
+      for (const [cluster, labels] of this.clusters)
+        if (sels.some((s) => s.matches(labels))) dests.add(cluster);
     this.setDestinations(state, dests);
 
     const clauses = compiled.clauses;
@@ -412,7 +413,8 @@ export class Resolver {
     }
     // Objects are indexed under the same bucket names clauses are filed under. One bucket (the
     // usual case) is used as is: its keys are distinct and nothing changes the index meanwhile.
-    if (buckets.length === 1) return { keys: this.objectIndex.get(buckets[0]), size: this.objectIndex.size(buckets[0]) };
+    if (buckets.length === 1)
+      return { keys: this.objectIndex.get(buckets[0]), size: this.objectIndex.size(buckets[0]) };
     const out = new Set<string>();
     for (const k of buckets) for (const key of this.objectIndex.get(k)) out.add(key);
     return { keys: out, size: out.size };

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildBindingSpec, compareClusterScope, compareNamespaceScope, type WorkloadEntry } from './binding.js';
+import {
+  buildBindingSpec,
+  compareClusterScope,
+  compareNamespaceScope,
+  type WorkloadEntry,
+} from './binding.js';
 import { emptyModulation } from './match.js';
 import { BucketIndex } from './resolver-index.js';
 
@@ -8,7 +13,7 @@ import { BucketIndex } from './resolver-index.js';
 describe('buildBindingSpec sort keys', () => {
   it('orders entries as compareClusterScope / compareNamespaceScope', () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const pick = <T>(a: readonly T[]) => a[Math.floor(rnd() * a.length)];
     const parts = ['a', 'ab', 'a-b', 'a.b', 'b', 'A', 'a0', ''];
     const entries: WorkloadEntry[] = Array.from({ length: 400 }, () => ({

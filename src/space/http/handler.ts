@@ -709,14 +709,29 @@ export class ApiHandler {
     if (fmt === 'apply-patch') {
       const fm = ctx.q.get('fieldManager');
       if (!fm)
-        throw errors.invalidRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', [
-          { reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' },
-        ]);
+        throw errors.invalidRequest(
+          'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+          [
+            {
+              reason: 'FieldValueRequired',
+              message: 'Required value: is required for apply patch',
+              field: 'fieldManager',
+            },
+          ],
+        );
       const forceRaw = ctx.q.get('force');
-      if (forceRaw !== null && forceRaw !== 'true' && forceRaw !== 'false') throw errors.badRequest(`force: invalid value "${forceRaw}"`);
-      if (sub === 'scale') throw errors.unsupportedMediaType('server-side apply of the scale subresource is not supported; use a merge patch');
+      if (forceRaw !== null && forceRaw !== 'true' && forceRaw !== 'false')
+        throw errors.badRequest(`force: invalid value "${forceRaw}"`);
+      if (sub === 'scale')
+        throw errors.unsupportedMediaType(
+          'server-side apply of the scale subresource is not supported; use a merge patch',
+        );
       const body = decodeStructured(buf, 'yaml', 'error decoding apply patch');
-      const r = await this.d.objects.apply(def, namespace, name, body, { ...opts, force: forceRaw === 'true', fieldManager: fm });
+      const r = await this.d.objects.apply(def, namespace, name, body, {
+        ...opts,
+        force: forceRaw === 'true',
+        fieldManager: fm,
+      });
       ctx.warnings.push(...r.warnings);
       return respond(ctx, r.code, this.render(def, [r.object], rep, false));
     }

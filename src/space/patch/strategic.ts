@@ -11,7 +11,14 @@
  */
 import type { JSONSchemaProps } from '../schema/types.js';
 import { PatchApplyError, PatchDecodeError } from './errors.js';
-import { cloneJson, defineValue, hasOwn, isPlainObject, jsonEqual, type JsonObject } from '../../util/json.js';
+import {
+  cloneJson,
+  defineValue,
+  hasOwn,
+  isPlainObject,
+  jsonEqual,
+  type JsonObject,
+} from '../../util/json.js';
 import { orderLikeUpstream, orderBySetElementOrder, checkSetElementOrder } from './strategic-order.js';
 
 const PATCH_DIRECTIVE = '$patch';
