@@ -4,6 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { registerSpaceCommands } from '../commands/space.js';
 import { registerControllerCommands } from '../commands/controller.js';
+import { registerServeCommand } from '../commands/serve.js';
+import { registerInitCommand } from '../commands/init.js';
+import { registerCreateCommands } from '../commands/create.js';
+import { registerRegisterWecCommand } from '../commands/register-wec.js';
+import { registerBindCommand } from '../commands/bind.js';
+import { registerStatusCommand } from '../commands/status.js';
+import { registerDownCommand } from '../commands/down.js';
+import { registerCtxCommand } from '../commands/ctx.js';
 import { CliError, ExitCode } from './errors.js';
 
 function packageVersion(): string {
@@ -26,7 +34,17 @@ export function buildProgram(): Command {
     )
     .version(packageVersion(), '--version', 'print the kstellar version')
     .showHelpAfterError('(run with --help for usage)')
+    .option('-v, --verbose', 'show more detail (e.g. the exact commands a provider runs)')
+    .option('-q, --quiet', 'no progress output')
     .exitOverride();
+  registerInitCommand(program);
+  registerCreateCommands(program);
+  registerRegisterWecCommand(program);
+  registerBindCommand(program);
+  registerStatusCommand(program);
+  registerCtxCommand(program);
+  registerDownCommand(program);
+  registerServeCommand(program);
   registerSpaceCommands(program);
   registerControllerCommands(program);
   return program;

@@ -1,0 +1,147 @@
+/**
+ * `kstellar serve`: the embedded provider's daemon. Holds the pid file, serves the hosting space
+ * (the desired state) and runs the supervisor that turns it into running spaces, engines and
+ * WECs. Everything it needs to resume lives under KSTELLAR_HOME, so a restart after a crash or a
+ * reboot picks up where it left off.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { NAMESPACE } from '../../api/gvr.js';
+import { ensureCrds } from '../../engine/controllers/crds.js';
+import { DynamicClient } from '../../kube/dynamic.js';
+import { isAlreadyExists } from '../../kube/errors.js';
+import { kubeConfigFromString } from '../../kube/kubeconfig.js';
+import { Space } from '../../space/space.js';
+import { writeFileAtomic } from '../../util/fs.js';
+import { HOSTING_NAMESPACE, hostingCrds } from './hosting-api.js';
+import { layoutOf, type Layout } from './layout.js';
+import { Supervisor } from './supervisor.js';
+
+export interface DaemonOptions {
+  home: string;
+  log: Logger;
+  /** Called once the hosting space serves and the supervisor has synced. */
+  onReady?: (info: DaemonInfo) => void;
+  simDelayMs?: number;
+}
+
+export interface DaemonInfo {
+  pid: number;
+  hostingUrl: string;
+  startedAt: string;
+}
+
+export class DaemonRunningError extends Error {
+  constructor(readonly pid: number) {
+    super(`a kstellar daemon is already running for this KSTELLAR_HOME (pid ${pid})`);
+  }
+}
+
+/** The pid recorded in the pid file, if that process is alive. */
+export function runningPid(layout: Layout): number | undefined {
+  if (!existsSync(layout.pidFile)) return undefined;
+  const pid = Number(readFileSync(layout.pidFile, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    // A killed process nobody has reaped yet still answers signal 0.
+    return isZombie(pid) ? undefined : pid;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    return /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false; // no procfs (macOS): trust signal 0
+  }
+}
+
+/** Takes the pid file, replacing a stale one; throws DaemonRunningError when another daemon lives. */
+function takePidFile(layout: Layout): void {
+  mkdirSync(layout.home, { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(layout.pidFile, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = runningPid(layout);
+      if (pid !== undefined && pid !== process.pid) throw new DaemonRunningError(pid);
+      rmSync(layout.pidFile, { force: true });
+    }
+  }
+  throw new Error(`cannot create ${layout.pidFile}`);
+}
+
+function recordedPort(layout: Layout): number {
+  try {
+    return Number(readFileSync(layout.hostingPortFile, 'utf8').trim()) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs the daemon until `signal` aborts. */
+export async function runDaemon(o: DaemonOptions, signal: AbortSignal): Promise<void> {
+  const layout = layoutOf(o.home);
+  takePidFile(layout);
+  let hosting: Space | undefined;
+  try {
+    mkdirSync(layout.root, { recursive: true });
+    const logger = o.log.child({ space: 'hosting' });
+    const port = recordedPort(layout);
+    try {
+      hosting = await Space.start({ dataDir: layout.hostingDir, name: 'kstellar-hosting', port, logger });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !port) throw e;
+      hosting = await Space.start({ dataDir: layout.hostingDir, name: 'kstellar-hosting', port: 0, logger });
+    }
+    writeFileAtomic(layout.hostingPortFile, `${new URL(hosting.url).port}\n`, 0o600);
+    hosting.writeKubeconfig(layout.hostingKubeconfig);
+    const client = DynamicClient.fromKubeConfig(kubeConfigFromString(hosting.kubeconfig()));
+    await ensureCrds(client, hostingCrds(), o.log, signal);
+    try {
+      await client.create(NAMESPACE, {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: HOSTING_NAMESPACE },
+      });
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+    }
+    const supervisor = new Supervisor({
+      hosting: client,
+      layout,
+      log: o.log,
+      identity: `kstellar-${createHash('sha256').update(o.home).digest('hex').slice(0, 8)}`,
+      simDelayMs: o.simDelayMs,
+    });
+    const running = supervisor.start(signal);
+    await supervisor.waitForSync(signal);
+    const info: DaemonInfo = {
+      pid: process.pid,
+      hostingUrl: hosting.url,
+      startedAt: new Date().toISOString(),
+    };
+    writeFileAtomic(layout.daemonFile, JSON.stringify(info, null, 2) + '\n', 0o600);
+    o.log.info(info, 'daemon ready');
+    o.onReady?.(info);
+    await running;
+    client.rest.close();
+  } finally {
+    await hosting?.close();
+    rmSync(layout.daemonFile, { force: true });
+    // Only remove the pid file if it is still ours.
+    try {
+      if (readFileSync(layout.pidFile, 'utf8').trim() === String(process.pid)) rmSync(layout.pidFile);
+    } catch {
+      /* already gone */
+    }
+  }
+}

@@ -1,0 +1,392 @@
+/**
+ * The daemon's supervisor: makes the ControlPlanes and EmbeddedClusters of the hosting space run.
+ * An ITS is a space with OCM's hub APIs and our hub registration controller; a WDS is a space with
+ * the engine between it and its ITS; an EmbeddedCluster is a WEC space with the agent. Each
+ * instance keeps its port across restarts (kubeconfigs merged into users' files stay valid), its
+ * kubeconfig is published as a Secret, and Ready in the status says when it can be used.
+ */
+import { rmSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { itsCrds } from '../../api/crds.js';
+import { MANAGED_CLUSTER, NAMESPACE } from '../../api/gvr.js';
+import type { KObject } from '../../api/meta.js';
+import { ensureCrds } from '../../engine/controllers/crds.js';
+import { createEngine } from '../../engine/engine.js';
+import { Controller } from '../../engine/runtime/controller.js';
+import { Informer } from '../../engine/runtime/informer.js';
+import { acceptCluster, createHubController } from '../../agent/hub/index.js';
+import { EmbeddedWec } from '../../agent/embedded-wec.js';
+import { DynamicClient } from '../../kube/dynamic.js';
+import { isAlreadyExists, isNotFound } from '../../kube/errors.js';
+import { kubeConfigFromString } from '../../kube/kubeconfig.js';
+import { Space } from '../../space/space.js';
+import {
+  CONTROL_PLANE,
+  CP_TYPE_LABEL,
+  EMBEDDED_CLUSTER,
+  HOSTING_NAMESPACE,
+  SECRET,
+  kubeconfigSecretName,
+  withCondition,
+  type Condition,
+  type ControlPlane,
+  type EmbeddedCluster,
+  type InstanceStatus,
+} from './hosting-api.js';
+import type { Layout } from './layout.js';
+
+/** Namespace KubeStellar's customization reads WEC properties from (created in every ITS). */
+export const CUSTOMIZATION_NAMESPACE = 'customization-properties';
+
+interface Running {
+  kind: 'its' | 'wds' | 'wec';
+  /** Aborts the instance's background loops (engine, hub controller). */
+  stop: AbortController;
+  space: Space;
+  wec?: EmbeddedWec;
+  /** For a WDS: the ITS it was started against. */
+  its?: string;
+  ready: boolean;
+  done: Promise<unknown>[];
+}
+
+export interface SupervisorOptions {
+  hosting: DynamicClient;
+  layout: Layout;
+  log: Logger;
+  /** Leader-election identity prefix for engines: stable, so a restarted daemon re-takes its leases at once. */
+  identity: string;
+  /** Simulated workload delay in embedded WECs (ms). */
+  simDelayMs?: number;
+}
+
+const client = (kubeconfig: string) => DynamicClient.fromKubeConfig(kubeConfigFromString(kubeconfig));
+
+export class Supervisor {
+  readonly controller: Controller;
+  readonly controlPlanes: Informer<ControlPlane>;
+  readonly clusters: Informer<EmbeddedCluster>;
+  private readonly running = new Map<string, Running>();
+
+  constructor(private readonly o: SupervisorOptions) {
+    this.controller = new Controller({
+      name: 'supervisor',
+      log: o.log,
+      concurrency: 4,
+      needLeaderElection: false,
+      reconcile: (key, ctx) => this.reconcile(key, ctx.signal),
+    });
+    this.controlPlanes = new Informer<ControlPlane>({ client: o.hosting, resource: CONTROL_PLANE, log: o.log });
+    this.clusters = new Informer<EmbeddedCluster>({
+      client: o.hosting,
+      resource: EMBEDDED_CLUSTER,
+      log: o.log,
+    });
+    const on = (prefix: string) => (obj: KObject) => this.controller.enqueue(`${prefix}/${obj.metadata?.name}`);
+    this.controlPlanes.addEventHandler({
+      onAdd: on('cp'),
+      onUpdate: (_o, n) => on('cp')(n),
+      onDelete: (cp) => {
+        on('cp')(cp);
+        // WDSes and WECs of a removed ITS must stop too.
+        for (const w of this.controlPlanes.cache.list()) if (w.spec?.its === cp.metadata?.name) on('cp')(w);
+        for (const c of this.clusters.cache.list()) if (c.spec?.its === cp.metadata?.name) on('ec')(c);
+      },
+    });
+    this.clusters.addEventHandler({ onAdd: on('ec'), onUpdate: (_o, n) => on('ec')(n), onDelete: on('ec') });
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const informers = [this.controlPlanes.start(signal), this.clusters.start(signal)];
+    try {
+      // Ready from a previous run says nothing about this one: reset it so waiters see the resume.
+      if (await this.waitForSync(signal)) {
+        const starting: Condition = { type: 'Ready', status: 'False', reason: 'Starting', message: 'starting' };
+        await Promise.all([
+          ...this.controlPlanes.cache.list().map((cp) => this.setStatus(CONTROL_PLANE, cp, starting)),
+          ...this.clusters.cache.list().map((ec) => this.setStatus(EMBEDDED_CLUSTER, ec, starting)),
+        ]);
+      }
+      await this.controller.start(signal);
+    } finally {
+      await Promise.allSettled(informers);
+      await this.stopAll();
+    }
+  }
+
+  async waitForSync(signal: AbortSignal): Promise<boolean> {
+    return (await this.controlPlanes.waitForSync(signal)) && (await this.clusters.waitForSync(signal));
+  }
+
+  /** Stops every instance: WECs first (their agents talk to ITSes), then WDSes, then ITSes. */
+  async stopAll(): Promise<void> {
+    for (const kind of ['wec', 'wds', 'its'] as const)
+      await Promise.allSettled(
+        [...this.running.entries()].filter(([, r]) => r.kind === kind).map(([key]) => this.stopInstance(key)),
+      );
+  }
+
+  private async stopInstance(key: string): Promise<void> {
+    const r = this.running.get(key);
+    if (!r) return;
+    this.running.delete(key);
+    r.stop.abort();
+    await Promise.allSettled(r.done);
+    if (r.wec) await r.wec.close();
+    else await r.space.close();
+  }
+
+  private async reconcile(key: string, signal: AbortSignal): Promise<{ requeueAfterMs?: number } | void> {
+    const [prefix, name] = key.split('/');
+    if (prefix === 'cp') {
+      const cp = this.controlPlanes.cache.get(name);
+      if (!cp || cp.metadata?.deletionTimestamp) return this.remove(key, this.o.layout.spaceDir(name), name);
+      return cp.metadata?.labels?.[CP_TYPE_LABEL] === 'wds'
+        ? this.ensureWds(cp, key, signal)
+        : this.ensureIts(cp, key, signal);
+    }
+    const ec = this.clusters.cache.get(name);
+    if (!ec || ec.metadata?.deletionTimestamp) return this.remove(key, this.o.layout.wecDir(name), name);
+    return this.ensureWec(ec, key, signal);
+  }
+
+  private async remove(key: string, dir: string, name: string): Promise<void> {
+    if (!this.running.has(key) && !this.o.hosting) return;
+    await this.stopInstance(key);
+    rmSync(dir, { recursive: true, force: true });
+    try {
+      await this.o.hosting.delete(SECRET, kubeconfigSecretName(name), { namespace: HOSTING_NAMESPACE });
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
+
+  /** Starts a space on its recorded port, or on a new one when that port is taken. */
+  private async startSpace(name: string, dir: string, port: number | undefined): Promise<Space> {
+    const logger = this.o.log.child({ space: name });
+    try {
+      return await Space.start({ dataDir: dir, name, port: port ?? 0, logger });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !port) throw e;
+      this.o.log.warn({ space: name, port }, 'recorded port is taken; using a new one');
+      return Space.start({ dataDir: dir, name, port: 0, logger });
+    }
+  }
+
+  private async ensureIts(cp: ControlPlane, key: string, signal: AbortSignal): Promise<void> {
+    const name = cp.metadata!.name!;
+    let r = this.running.get(key);
+    if (!r) {
+      const space = await this.startSpace(name, this.o.layout.spaceDir(name), cp.status?.port);
+      const its = client(space.kubeconfig());
+      const stop = new AbortController();
+      r = { kind: 'its', stop, space, ready: false, done: [] };
+      try {
+        await ensureCrds(its, itsCrds(), this.o.log.child({ space: name }), signal);
+        await ensureNamespace(its, CUSTOMIZATION_NAMESPACE);
+      } catch (e) {
+        await space.close();
+        throw e;
+      }
+      this.running.set(key, r);
+      const hub = createHubController({ its, log: this.o.log.child({ its: name }) });
+      r.done.push(keepRunning(`hub controller of ${name}`, (s) => hub.start(s), stop.signal, this.o.log));
+      await hub.ready();
+      r.ready = true;
+      // Spaces that deliver through this ITS may have been waiting for it.
+      for (const w of this.controlPlanes.cache.list())
+        if (w.spec?.its === name) this.controller.enqueue(`cp/${w.metadata?.name}`);
+      for (const c of this.clusters.cache.list())
+        if (c.spec?.its === name) this.controller.enqueue(`ec/${c.metadata?.name}`);
+    }
+    await this.publish(CONTROL_PLANE, cp, r.space, { type: 'Ready', status: 'True', reason: 'Running' });
+  }
+
+  private async ensureWds(cp: ControlPlane, key: string, signal: AbortSignal): Promise<{ requeueAfterMs?: number } | void> {
+    const name = cp.metadata!.name!;
+    const itsName = cp.spec?.its ?? '';
+    const its = this.running.get(`cp/${itsName}`);
+    let r = this.running.get(key);
+    if (r && r.its !== itsName) {
+      await this.stopInstance(key);
+      r = undefined;
+    }
+    if (!its?.ready) {
+      if (r) await this.stopInstance(key);
+      await this.setStatus(CONTROL_PLANE, cp, {
+        type: 'Ready',
+        status: 'False',
+        reason: 'WaitingForITS',
+        message: `ITS "${itsName}" is not running`,
+      });
+      return;
+    }
+    if (!r) {
+      const space = await this.startSpace(name, this.o.layout.spaceDir(name), cp.status?.port);
+      const stop = new AbortController();
+      r = { kind: 'wds', stop, space, its: itsName, ready: false, done: [] };
+      this.running.set(key, r);
+      const engineOf = () =>
+        createEngine({
+          wdsKubeconfig: space.kubeconfig(),
+          itsKubeconfig: its.space.kubeconfig(),
+          wdsName: name,
+          identity: `${this.o.identity}-${name}`,
+          logger: this.o.log.child({ wds: name }),
+        });
+      let engineReady!: () => void;
+      const ready = new Promise<void>((resolve) => (engineReady = resolve));
+      r.done.push(
+        keepRunning(
+          `engine of ${name}`,
+          (s) => {
+            const engine = engineOf();
+            void engine.ready().then(engineReady);
+            return engine.start(s);
+          },
+          stop.signal,
+          this.o.log,
+        ),
+      );
+      await ready;
+      r.ready = true;
+    }
+    if (signal.aborted || !r.ready) return;
+    await this.publish(CONTROL_PLANE, cp, r.space, { type: 'Ready', status: 'True', reason: 'Running' });
+  }
+
+  private async ensureWec(ec: EmbeddedCluster, key: string, signal: AbortSignal): Promise<void> {
+    const name = ec.metadata!.name!;
+    const its = this.running.get(`cp/${ec.spec.its}`);
+    let r = this.running.get(key);
+    if (!its?.ready) {
+      if (r) await this.stopInstance(key);
+      await this.setStatus(EMBEDDED_CLUSTER, ec, {
+        type: 'Ready',
+        status: 'False',
+        reason: 'WaitingForITS',
+        message: `ITS "${ec.spec.its}" is not running`,
+      });
+      return;
+    }
+    if (!r) {
+      const dir = this.o.layout.wecDir(name);
+      const start = (port: number) =>
+        EmbeddedWec.start({
+          name,
+          labels: ec.spec.labels ?? {},
+          dataDir: dir,
+          itsKubeconfig: its.space.kubeconfig(),
+          port,
+          logger: this.o.log.child({ wec: name }),
+          simulate: { readyDelayMs: this.o.simDelayMs ?? 200 },
+        });
+      let wec: EmbeddedWec;
+      try {
+        wec = await start(ec.status?.port ?? 0);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+        wec = await start(0);
+      }
+      r = { kind: 'wec', stop: new AbortController(), space: wec.space, wec, ready: false, done: [] };
+      this.running.set(key, r);
+    }
+    if (!r.ready) {
+      // `register-wec` means join and accept, as `clusteradm join` + `clusteradm accept` do.
+      const itsClient = client(its.space.kubeconfig());
+      await waitFor(() => exists(itsClient, MANAGED_CLUSTER, name), signal, 30_000);
+      await acceptCluster(itsClient, name);
+      await r.wec!.ready();
+      r.ready = true;
+    }
+    if (signal.aborted) return;
+    await this.publish(EMBEDDED_CLUSTER, ec, r.space, { type: 'Ready', status: 'True', reason: 'Joined' });
+  }
+
+  /** Writes the kubeconfig Secret and the status (url, port, secretRef, Ready) when they differ. */
+  private async publish(res: typeof CONTROL_PLANE, obj: KObject & { status?: InstanceStatus }, space: Space, ready: Condition): Promise<void> {
+    const name = obj.metadata!.name!;
+    const secretName = kubeconfigSecretName(name);
+    const kubeconfig = space.kubeconfig();
+    const data = { kubeconfig: Buffer.from(kubeconfig).toString('base64') };
+    try {
+      const s = await this.o.hosting.get<KObject>(SECRET, secretName, { namespace: HOSTING_NAMESPACE });
+      if (s.data?.kubeconfig !== data.kubeconfig)
+        await this.o.hosting.update(SECRET, { ...s, data }, { namespace: HOSTING_NAMESPACE });
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      await this.o.hosting.create(
+        SECRET,
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: secretName, namespace: HOSTING_NAMESPACE }, type: 'Opaque', data },
+        { namespace: HOSTING_NAMESPACE },
+      );
+    }
+    await this.setStatus(res, obj, ready, {
+      url: space.url,
+      port: Number(new URL(space.url).port),
+      secretRef: { name: secretName, namespace: HOSTING_NAMESPACE, key: 'kubeconfig' },
+    });
+  }
+
+  private async setStatus(
+    res: typeof CONTROL_PLANE,
+    obj: KObject & { status?: InstanceStatus },
+    cond: Condition,
+    extra: Partial<InstanceStatus> = {},
+  ): Promise<void> {
+    const old = obj.status ?? {};
+    const status: InstanceStatus = {
+      ...old,
+      ...extra,
+      observedGeneration: obj.metadata?.generation,
+      conditions: withCondition(old.conditions, cond),
+    };
+    if (JSON.stringify(status) === JSON.stringify(old)) return;
+    await this.o.hosting.patch(res, obj.metadata!.name!, { status }, { type: 'merge', subresource: 'status' });
+  }
+}
+
+async function ensureNamespace(c: DynamicClient, name: string): Promise<void> {
+  try {
+    await c.create(NAMESPACE, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e;
+  }
+}
+
+async function exists(c: DynamicClient, res: typeof MANAGED_CLUSTER, name: string): Promise<boolean> {
+  try {
+    await c.get(res, name);
+    return true;
+  } catch (e) {
+    if (isNotFound(e)) return false;
+    throw e;
+  }
+}
+
+async function waitFor(fn: () => Promise<boolean>, signal: AbortSignal, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!signal.aborted) {
+    if (await fn()) return;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Runs `run` until `signal` aborts, restarting it (after a pause) when it fails. */
+async function keepRunning(
+  what: string,
+  run: (signal: AbortSignal) => Promise<void>,
+  signal: AbortSignal,
+  log: Logger,
+): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      await run(signal);
+    } catch (err) {
+      if (signal.aborted) return;
+      log.error({ err }, `${what} failed; restarting`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}

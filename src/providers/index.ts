@@ -1,0 +1,81 @@
+/**
+ * Picking the provider of an installation: the one recorded in KSTELLAR_HOME, else (for `init`)
+ * the one asked for, else embedded when no container runtime answers.
+ */
+import { CliError, ExitCode } from '../cli/errors.js';
+import { EmbeddedProvider } from './embedded/provider.js';
+import { readState, writeState } from './state.js';
+import { PROVIDER_NAMES, type Provider, type ProviderContext, type ProviderName } from './types.js';
+
+export type { Provider, ProviderContext, ProviderName } from './types.js';
+
+export interface ProviderFactories {
+  kind?: (ctx: ProviderContext, opts: { dryRun?: boolean; retain?: boolean }) => Provider;
+  runtimeAvailable?: () => Promise<boolean>;
+}
+
+export function parseProviderName(v: string): ProviderName {
+  if (!(PROVIDER_NAMES as readonly string[]).includes(v))
+    throw new CliError(`unknown provider "${v}"`, ExitCode.Usage, `use one of: ${PROVIDER_NAMES.join(', ')}`);
+  return v as ProviderName;
+}
+
+export function makeProvider(
+  name: ProviderName,
+  ctx: ProviderContext,
+  f: ProviderFactories,
+  opts: { dryRun?: boolean; retain?: boolean } = {},
+): Provider {
+  if (name === 'embedded') return new EmbeddedProvider(ctx);
+  if (!f.kind) throw new CliError('the kind provider is not available in this build', ExitCode.Precondition);
+  return f.kind(ctx, opts);
+}
+
+/** The provider of an existing installation; a precondition error when there is none. */
+export function installedProvider(ctx: ProviderContext, f: ProviderFactories, opts: { dryRun?: boolean } = {}): Provider {
+  const state = readState(ctx.home);
+  if (!state)
+    throw new CliError(
+      `kstellar is not initialised in ${ctx.home}`,
+      ExitCode.Precondition,
+      'run `kstellar init` (or `kstellar init --quickstart`) first',
+    );
+  return makeProvider(state.provider, ctx, f, opts);
+}
+
+/** The provider `init` should use; `record()` writes the choice once init has succeeded. */
+export async function providerForInit(
+  ctx: ProviderContext,
+  f: ProviderFactories,
+  asked: ProviderName | undefined,
+  opts: { dryRun?: boolean; retain?: boolean } = {},
+): Promise<{ provider: Provider; record: () => void }> {
+  const state = readState(ctx.home);
+  if (state && asked && asked !== state.provider)
+    throw new CliError(
+      `${ctx.home} already holds a ${state.provider} installation`,
+      ExitCode.Precondition,
+      `run \`kstellar down --yes\` first, or use another KSTELLAR_HOME for a ${asked} installation`,
+    );
+  let name = state?.provider ?? asked;
+  if (!name) {
+    const runtime = (await f.runtimeAvailable?.()) ?? false;
+    name = runtime && f.kind ? 'kind' : 'embedded';
+    ctx.ui.info(
+      name === 'embedded'
+        ? 'No container runtime found: using the embedded provider (everything runs in one local daemon).'
+        : 'A container runtime is available: using the kind provider (pass --provider embedded for the local daemon).',
+    );
+  }
+  const chosen = name;
+  const record = () => {
+    if (!readState(ctx.home) && !opts.dryRun)
+      writeState(ctx.home, {
+        version: 1,
+        provider: chosen,
+        createdAt: new Date().toISOString(),
+        kubeconfigPath: ctx.kubeconfigPath,
+      });
+  };
+  return { provider: makeProvider(name, ctx, f, opts), record };
+}
