@@ -9,13 +9,15 @@ import type { StepHandle, Ui } from '../providers/types.js';
 export interface UiOptions {
   verbose?: boolean;
   quiet?: boolean;
+  /** Plain lines even on a TTY (for steps that run concurrently). */
+  plain?: boolean;
   stream?: NodeJS.WriteStream;
 }
 
 export function createUi(opts: UiOptions = {}): Ui {
   const stream = opts.stream ?? process.stderr;
   if (process.env.NO_COLOR) chalk.level = 0;
-  const tty = Boolean(stream.isTTY) && !process.env.CI;
+  const tty = Boolean(stream.isTTY) && !process.env.CI && !opts.plain;
   const line = (s: string) => {
     if (!opts.quiet) stream.write(s + '\n');
   };

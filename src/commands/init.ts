@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { PROVIDER_NAMES } from '../providers/types.js';
-import { parseProviderName, providerForInit } from '../providers/index.js';
+import { makeProvider, parseProviderName, providerForInit } from '../providers/index.js';
+import { createUi } from '../cli/ui.js';
 import { syncContexts } from '../operations/installation.js';
 import { factories, parseDuration, providerContext } from './common.js';
 
@@ -34,17 +35,25 @@ export function registerInitCommand(program: Command): void {
       if (opts.quickstart) {
         const q = QUICKSTART;
         changed = (await provider.createIts(q.its, { dryRun: opts.dryRun, timeoutMs })).changed || changed;
-        changed = (await provider.createWds(q.wds, { its: q.its, dryRun: opts.dryRun, timeoutMs })).changed || changed;
-        for (const wec of q.wecs)
-          changed =
-            (
-              await provider.registerWec(wec, {
-                its: q.its,
-                labels: { 'location-group': 'edge', name: wec },
-                dryRun: opts.dryRun,
-                timeoutMs,
-              })
-            ).changed || changed;
+        // The WDS and the WECs only need the ITS: create them side by side (plain progress lines,
+        // as concurrent spinners would overwrite each other).
+        const g = cmd.optsWithGlobals() as { verbose?: boolean; quiet?: boolean };
+        const side = makeProvider(provider.name, { ...ctx, ui: createUi({ ...g, plain: true }) }, factories, {
+          dryRun: opts.dryRun,
+          retain: opts.retain,
+        });
+        const outcomes = await Promise.all([
+          side.createWds(q.wds, { its: q.its, dryRun: opts.dryRun, timeoutMs }),
+          ...q.wecs.map((wec) =>
+            side.registerWec(wec, {
+              its: q.its,
+              labels: { 'location-group': 'edge', name: wec },
+              dryRun: opts.dryRun,
+              timeoutMs,
+            }),
+          ),
+        ]);
+        changed = outcomes.some((o) => o.changed) || changed;
       }
       if (opts.dryRun) return;
       const inv = await provider.inventory();

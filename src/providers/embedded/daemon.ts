@@ -38,6 +38,16 @@ export class DaemonRunningError extends Error {
   }
 }
 
+/** The record of the daemon that is serving now (undefined while it starts). */
+export function daemonInfo(layout: Layout): DaemonInfo | undefined {
+  try {
+    const info = JSON.parse(readFileSync(layout.daemonFile, 'utf8')) as DaemonInfo;
+    return info.pid === runningPid(layout) ? info : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The pid recorded in the pid file, if that process is alive. */
 export function runningPid(layout: Layout): number | undefined {
   if (!existsSync(layout.pidFile)) return undefined;
@@ -91,6 +101,8 @@ function recordedPort(layout: Layout): number {
 export async function runDaemon(o: DaemonOptions, signal: AbortSignal): Promise<void> {
   const layout = layoutOf(o.home);
   takePidFile(layout);
+  // A crashed daemon leaves its record behind; clients must not take it for ours.
+  rmSync(layout.daemonFile, { force: true });
   let hosting: Space | undefined;
   try {
     mkdirSync(layout.root, { recursive: true });
@@ -123,7 +135,7 @@ export async function runDaemon(o: DaemonOptions, signal: AbortSignal): Promise<
       simDelayMs: o.simDelayMs,
     });
     const running = supervisor.start(signal);
-    await supervisor.waitForSync(signal);
+    await Promise.race([supervisor.started, running]);
     const info: DaemonInfo = {
       pid: process.pid,
       hostingUrl: hosting.url,

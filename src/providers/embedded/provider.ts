@@ -24,7 +24,7 @@ import type {
   SpaceType,
   WecRecord,
 } from '../types.js';
-import { runningPid } from './daemon.js';
+import { daemonInfo, runningPid } from './daemon.js';
 import {
   CONTROL_PLANE,
   CP_TYPE_LABEL,
@@ -52,7 +52,7 @@ export class EmbeddedProvider implements Provider {
   }
 
   async running(): Promise<boolean> {
-    if (runningPid(this.layout) === undefined || !existsSync(this.layout.daemonFile)) return false;
+    if (!daemonInfo(this.layout)) return false;
     try {
       await this.hosting().rest.requestRaw({ method: 'GET', path: '/readyz', timeoutMs: 3000 });
       return true;

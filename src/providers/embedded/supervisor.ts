@@ -67,6 +67,9 @@ export class Supervisor {
   readonly controlPlanes: Informer<ControlPlane>;
   readonly clusters: Informer<EmbeddedCluster>;
   private readonly running = new Map<string, Running>();
+  private resetDone!: () => void;
+  /** Resolves once the caches have synced and statuses of the previous run were reset. */
+  readonly started = new Promise<void>((r) => (this.resetDone = r));
 
   constructor(private readonly o: SupervisorOptions) {
     this.controller = new Controller({
@@ -106,6 +109,7 @@ export class Supervisor {
           ...this.controlPlanes.cache.list().map((cp) => this.setStatus(CONTROL_PLANE, cp, starting)),
           ...this.clusters.cache.list().map((ec) => this.setStatus(EMBEDDED_CLUSTER, ec, starting)),
         ]);
+        this.resetDone();
       }
       await this.controller.start(signal);
     } finally {
