@@ -3,7 +3,8 @@
  * Lease in the WDS, runs the binding controller (BindingPolicy -> Binding) and the transport
  * controller (Binding -> ManifestWorks in the ITS, with the WDS's CustomTransforms applied) and the
  * status controller (WorkStatus, or else ManifestWork status feedback, in the ITS -> WDS objects'
- * `.status`). Talks to both spaces only through kubeconfigs.
+ * `.status`). Talks to both spaces only through kubeconfigs. Any subset of the three controllers
+ * may run (`EngineOptions.controllers`), e.g. to split the engine over processes.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -64,17 +65,48 @@ export interface EngineOptions {
   /** Client-side rate limit towards each space. */
   qps?: number;
   burst?: number;
+  /** Max workload objects per ManifestWork (default 1, as the KubeStellar Helm chart). */
+  maxNumWrapped?: number;
+  /** Max bytes of compact JSON of the objects of one ManifestWork (default 512000). */
+  maxSizeWrapped?: number;
+  /**
+   * The controllers to run (default all). Any non-empty subset works: the policy resolution that
+   * the status controller reads is kept in memory whether or not Bindings are written.
+   */
+  controllers?: readonly EngineController[];
+  /**
+   * Leader-election identity. Default: hostname plus a random suffix. A supervisor that restarts
+   * the engine after a crash passes a stable one, so the new process takes its own Lease at once
+   * instead of waiting for it to expire.
+   */
+  identity?: string;
   /** Leader-election timings (tests shorten them). */
   leaseDurationMs?: number;
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
 }
 
+export const ENGINE_CONTROLLERS = ['binding', 'transport', 'status'] as const;
+export type EngineController = (typeof ENGINE_CONTROLLERS)[number];
+
 export interface Engine {
   /** Runs until `signal` aborts (resolves) or a fatal error (rejects, e.g. leadership lost). */
   start(signal: AbortSignal): Promise<void>;
   /** Resolves once this replica leads and its controllers run. */
   ready(): Promise<void>;
+}
+
+/**
+ * The leader-election Lease of an engine. Engines running only some controllers (the engine split
+ * over processes, like upstream's controller-manager and transport) elect per controller set, so
+ * the parts run side by side; replicas of one part must be given the same set.
+ */
+export function engineLeaseName(wdsName: string, controllers: Iterable<EngineController>): string {
+  const set = new Set(controllers);
+  const parts = ENGINE_CONTROLLERS.filter((c) => set.has(c));
+  return parts.length === ENGINE_CONTROLLERS.length
+    ? `kstellar-engine-${wdsName}`
+    : `kstellar-engine-${wdsName}-${parts.join('-')}`;
 }
 
 /** Loads a kubeconfig given as YAML text or as a file path (see EngineOptions). Throws KubeConfigError. */
@@ -88,6 +120,16 @@ export function createEngine(options: EngineOptions): Engine {
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(options.wdsName))
     throw new Error(`wdsName "${options.wdsName}" must be lower-case letters, digits and dashes`);
   const log = options.logger ?? pino({ level: 'silent' });
+  const enabled = new Set<EngineController>(options.controllers ?? ENGINE_CONTROLLERS);
+  for (const c of enabled)
+    if (!ENGINE_CONTROLLERS.includes(c)) throw new Error(`unknown controller "${String(c)}"`);
+  if (!enabled.size) throw new Error('at least one controller must run');
+  for (const [name, v] of [
+    ['maxNumWrapped', options.maxNumWrapped],
+    ['maxSizeWrapped', options.maxSizeWrapped],
+  ] as const)
+    if (v !== undefined && !(Number.isSafeInteger(v) && v >= 1))
+      throw new Error(`${name} must be a positive integer (got ${v})`);
   // Parse both kubeconfigs now, so a bad one is reported before anything runs.
   const rest = { qps: options.qps, burst: options.burst, userAgent: 'kstellar-engine' };
   const wds = DynamicClient.fromKubeConfig(
@@ -120,77 +162,83 @@ export function createEngine(options: EngineOptions): Engine {
 
       const wdsInformers = new DynamicInformers({ client: wds, log });
       const itsInformers = new DynamicInformers({ client: its, log });
-      const policies = wdsInformers.informerFor<BindingPolicy>(BINDING_POLICY);
+      // The Resolver (fed by the binding controller's event handlers) serves binding and status.
+      const resolving = enabled.has('binding') || enabled.has('status');
       const bindings = wdsInformers.informerFor<Binding>(BINDING);
-      const customTransforms = wdsInformers.informerFor<CustomTransform>(CUSTOM_TRANSFORM);
-      const clusters = itsInformers.informerFor<KObject>(MANAGED_CLUSTER);
-      const works = itsInformers.informerFor<ManifestWork>(MANIFEST_WORK, {
-        labelSelector: ownWorksSelector(options.wdsName),
-        indexers: { [BINDING_INDEX]: worksByBinding, [FEEDBACK_INDEX]: worksByReportedObject },
-      });
-      const workStatuses = itsInformers.informerFor<WorkStatus>(WORK_STATUS, {
-        indexers: { [SOURCE_INDEX]: workStatusesBySource },
-      });
+      const works =
+        enabled.has('transport') || enabled.has('status')
+          ? itsInformers.informerFor<ManifestWork>(MANIFEST_WORK, {
+              labelSelector: ownWorksSelector(options.wdsName),
+              indexers: { [BINDING_INDEX]: worksByBinding, [FEEDBACK_INDEX]: worksByReportedObject },
+            })
+          : undefined;
       const resolver = new Resolver();
+      let binding: BindingController | undefined;
+      let status: StatusController | undefined;
       // Workload events go to the binding controller, created below (events only flow once running).
       const workload: WorkloadWatcher = new WorkloadWatcher({
         client: wds,
         informers: wdsInformers,
-        events: { upsert: (r, o) => binding.upsert(r, o), remove: (r, o) => binding.remove(r, o) },
+        events: { upsert: (r, o) => binding?.upsert(r, o), remove: (r, o) => binding?.remove(r, o) },
         log,
       });
-      const status = new StatusController({
-        wds,
-        wdsName: options.wdsName,
-        resolver,
-        workStatuses,
-        works,
-        wdsInformers,
-        resourceOf: (g, r) => workload.resource(g, r),
-        log,
-      });
-      const binding = new BindingController({
-        wds,
-        policies,
-        bindings,
-        clusters,
-        log,
-        resolver,
-        onRequestsChanged: (keys) => status.requestsChanged(keys),
-        onObjectChanged: (res, obj) => status.objectChanged(res, obj),
-      });
-      const transport = new TransportController({
-        wds,
-        its,
-        wdsName: options.wdsName,
-        bindings,
-        works,
-        wdsInformers,
-        customTransforms,
-        log,
-      });
+      if (enabled.has('status'))
+        status = new StatusController({
+          wds,
+          wdsName: options.wdsName,
+          resolver,
+          workStatuses: itsInformers.informerFor<WorkStatus>(WORK_STATUS, {
+            indexers: { [SOURCE_INDEX]: workStatusesBySource },
+          }),
+          works,
+          wdsInformers,
+          resourceOf: (g, r) => workload.resource(g, r),
+          log,
+        });
+      if (resolving)
+        binding = new BindingController({
+          wds,
+          policies: wdsInformers.informerFor<BindingPolicy>(BINDING_POLICY),
+          bindings,
+          clusters: itsInformers.informerFor<KObject>(MANAGED_CLUSTER),
+          log,
+          resolver,
+          onRequestsChanged: (keys) => status?.requestsChanged(keys),
+          onObjectChanged: (res, obj) => status?.objectChanged(res, obj),
+        });
+      const transport = enabled.has('transport')
+        ? new TransportController({
+            wds,
+            its,
+            wdsName: options.wdsName,
+            bindings,
+            works: works!,
+            wdsInformers,
+            customTransforms: wdsInformers.informerFor<CustomTransform>(CUSTOM_TRANSFORM),
+            maxNumWrapped: options.maxNumWrapped,
+            maxSizeWrapped: options.maxSizeWrapped,
+            log,
+          })
+        : undefined;
 
       const manager = new Manager({
         log,
         leaderElection: {
           client: wds,
           namespace: ENGINE_NAMESPACE,
-          name: `kstellar-engine-${options.wdsName}`,
-          identity: `${hostname()}-${randomBytes(4).toString('hex')}`,
+          name: engineLeaseName(options.wdsName, enabled),
+          identity: options.identity ?? `${hostname()}-${randomBytes(4).toString('hex')}`,
           leaseDurationMs: options.leaseDurationMs,
           renewDeadlineMs: options.renewDeadlineMs,
           retryPeriodMs: options.retryPeriodMs,
         },
       });
-      manager
-        .add(informersRunnable(wdsInformers))
-        .add(informersRunnable(itsInformers))
-        .add(workload)
-        .add(binding.controller)
-        .add(transport.controller)
-        .add(status.controller);
+      manager.add(informersRunnable(wdsInformers)).add(informersRunnable(itsInformers)).add(workload);
+      if (enabled.has('binding')) manager.add(binding!.controller);
+      if (transport) manager.add(transport.controller);
+      if (status) manager.add(status.controller);
       void manager.ready().then(readyResolve);
-      log.info({ wdsName: options.wdsName }, 'engine starting');
+      log.info({ wdsName: options.wdsName, controllers: [...enabled] }, 'engine starting');
       await manager.start(signal);
       log.info('engine stopped');
     } catch (e) {

@@ -43,6 +43,10 @@ export interface TransportControllerOptions {
   wdsInformers: DynamicInformers;
   /** WDS CustomTransforms; when absent no transforms are applied. */
   customTransforms?: Informer<CustomTransform>;
+  /** Max objects per ManifestWork (default 1). */
+  maxNumWrapped?: number;
+  /** Max bytes of compact JSON per ManifestWork (default 512000). */
+  maxSizeWrapped?: number;
   log: Logger;
 }
 
@@ -144,6 +148,8 @@ export class TransportController {
     const { works, errors, missing } = buildManifestWorks(binding, this.get, {
       wdsName: this.o.wdsName,
       transforms: this.digested(),
+      maxNumWrapped: this.o.maxNumWrapped,
+      maxSizeWrapped: this.o.maxSizeWrapped,
     });
     if (missing.length) {
       // The Binding is ahead of our caches (or an object just went away): try again shortly.

@@ -46,6 +46,11 @@ export class WorkloadWatcher {
     },
   ) {}
 
+  /** Every watched resource, one (preferred) version per group/resource. */
+  watchedResources(): ApiResource[] {
+    return [...this.watched.values()];
+  }
+
   /** The watched resource for a group/resource, if any. */
   resource(group: string, resource: string): ApiResource | undefined {
     return this.watched.get(`${group}/${resource}`);

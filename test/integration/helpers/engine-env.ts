@@ -7,10 +7,10 @@ import { tempDir, removeDir } from '../../helpers/space-process.js';
 import { DynamicClient, kubeConfigFromString } from '../../../src/kube/index.js';
 import { isNotFound } from '../../../src/kube/errors.js';
 import type { ResourceId } from '../../../src/kube/dynamic.js';
-import { MANAGED_CLUSTER, MANIFEST_WORK, NAMESPACE } from '../../../src/api/gvr.js';
+import { BINDING_POLICY, MANAGED_CLUSTER, MANIFEST_WORK, NAMESPACE } from '../../../src/api/gvr.js';
 import type { KObject } from '../../../src/api/meta.js';
 import type { ManifestWork } from '../../../src/api/ocm.js';
-import { createEngine } from '../../../src/engine/engine.js';
+import { createEngine, type EngineOptions } from '../../../src/engine/engine.js';
 
 export const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true };
 
@@ -34,10 +34,20 @@ export async function eventually<T>(
   }
 }
 
+/** Engine settings a test may choose (the kubeconfigs and WDS name come from the env). */
+export type EngineTuning = Omit<EngineOptions, 'wdsKubeconfig' | 'itsKubeconfig' | 'wdsName'>;
+
 export interface EngineEnv {
   wds: DynamicClient;
   its: DynamicClient;
   wdsName: string;
+  /** Kubeconfig texts of the two spaces. */
+  wdsKubeconfig: string;
+  itsKubeconfig: string;
+  /** Stops the running engine (as on SIGTERM) and waits until it has stopped. */
+  stopEngine(): Promise<void>;
+  /** Starts a new engine on the same spaces (after stopEngine) and waits until it leads. */
+  startEngine(tuning?: EngineTuning): Promise<void>;
   /** This WDS's ManifestWorks in one cluster namespace of the ITS. */
   works(ns: string): Promise<ManifestWork[]>;
   /** Whether a WDS object is gone (NotFound). */
@@ -58,10 +68,14 @@ export const manifestOf = (ws: ManifestWork[], kind: string, name: string): KObj
     .flatMap((w) => w.spec?.workload?.manifests ?? [])
     .find((m: KObject) => m.kind === kind && m.metadata?.name === name);
 
-/** Starts both spaces and the engine, and registers the given clusters (labels `name` and `location-group: edge`). */
+/**
+ * Starts both spaces and the engine (with `tuning`, also the default of later `startEngine` calls),
+ * and registers the given clusters (labels `name` and `location-group: edge`).
+ */
 export async function startEngineEnv(
   clusters: string[] = ['cluster1', 'cluster2'],
   wdsName = 'wds1',
+  tuning: EngineTuning = {},
 ): Promise<EngineEnv> {
   const dirs = [tempDir(), tempDir()];
   const storage = { retainRevisions: 1, retainMs: 0, compactIntervalMs: 0 };
@@ -71,15 +85,36 @@ export async function startEngineEnv(
   ]);
   const wds = DynamicClient.fromKubeConfig(kubeConfigFromString(wdsSpace.kubeconfig()));
   const its = DynamicClient.fromKubeConfig(kubeConfigFromString(itsSpace.kubeconfig()));
-  const stop = new AbortController();
-  const engine = createEngine({
-    wdsKubeconfig: wdsSpace.kubeconfig(),
-    itsKubeconfig: itsSpace.kubeconfig(),
-    wdsName,
-  });
-  const running = engine.start(stop.signal);
-  running.catch(() => undefined);
-  await Promise.race([engine.ready(), running.then(() => Promise.reject(new Error('engine stopped early')))]);
+  let running: { stop: AbortController; done: Promise<void> } | undefined;
+  const startEngine = async (t: EngineTuning = tuning) => {
+    if (running) throw new Error('the engine is already running');
+    const stop = new AbortController();
+    const engine = createEngine({
+      ...t,
+      wdsKubeconfig: wdsSpace.kubeconfig(),
+      itsKubeconfig: itsSpace.kubeconfig(),
+      wdsName,
+    });
+    const done = engine.start(stop.signal);
+    done.catch(() => undefined);
+    running = { stop, done };
+    try {
+      await Promise.race([
+        engine.ready(),
+        done.then(() => Promise.reject(new Error('engine stopped early'))),
+      ]);
+    } catch (e) {
+      await stopEngine();
+      throw e;
+    }
+  };
+  const stopEngine = async () => {
+    const r = running;
+    running = undefined;
+    r?.stop.abort();
+    await r?.done.catch(() => undefined);
+  };
+  await startEngine();
   for (const name of clusters) {
     await its.create(NAMESPACE, { metadata: { name } });
     await its.create(MANAGED_CLUSTER, {
@@ -93,6 +128,10 @@ export async function startEngineEnv(
     wds,
     its,
     wdsName,
+    wdsKubeconfig: wdsSpace.kubeconfig(),
+    itsKubeconfig: itsSpace.kubeconfig(),
+    stopEngine,
+    startEngine,
     works: async (ns) =>
       (
         await its.list<ManifestWork>(MANIFEST_WORK, {
@@ -109,8 +148,7 @@ export async function startEngineEnv(
       }
     },
     close: async () => {
-      stop.abort();
-      await running.catch(() => undefined);
+      await stopEngine();
       wds.rest.close();
       its.rest.close();
       await Promise.all([wdsSpace.close(), itsSpace.close()]);
@@ -118,3 +156,50 @@ export async function startEngineEnv(
     },
   };
 }
+
+/** Creates a BindingPolicy. */
+export const createPolicy = (wds: DynamicClient, name: string, spec: Record<string, unknown>) =>
+  wds.create<KObject>(BINDING_POLICY, {
+    apiVersion: 'control.kubestellar.io/v1alpha1',
+    kind: 'BindingPolicy',
+    metadata: { name },
+    spec,
+  });
+
+/** Merge-patches a BindingPolicy's spec. */
+export const patchPolicy = (wds: DynamicClient, name: string, spec: Record<string, unknown>) =>
+  wds.patch<KObject>(BINDING_POLICY, name, { spec }, { type: 'merge' });
+
+/** The e2e fixture's Deployment helper D(name, labels) (kubestellar-semantics.md §6.0). */
+export const createDeployment = (
+  wds: DynamicClient,
+  ns: string,
+  name: string,
+  labels: Record<string, string>,
+  extra: { annotations?: Record<string, string> } = {},
+) =>
+  wds.create<KObject>(
+    DEPLOYMENTS,
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: ns, labels, ...extra },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'nginx' } },
+        template: {
+          metadata: { labels: { app: 'nginx' } },
+          spec: {
+            containers: [
+              {
+                name,
+                image: 'public.ecr.aws/nginx/nginx:latest',
+                ports: [{ name: 'http', protocol: 'TCP', containerPort: 80 }],
+              },
+            ],
+          },
+        },
+      },
+    },
+    { namespace: ns },
+  );
