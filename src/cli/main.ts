@@ -2,16 +2,6 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { registerSpaceCommands } from '../commands/space.js';
-import { registerControllerCommands } from '../commands/controller.js';
-import { registerServeCommand } from '../commands/serve.js';
-import { registerInitCommand } from '../commands/init.js';
-import { registerCreateCommands } from '../commands/create.js';
-import { registerRegisterWecCommand } from '../commands/register-wec.js';
-import { registerBindCommand } from '../commands/bind.js';
-import { registerStatusCommand } from '../commands/status.js';
-import { registerDownCommand } from '../commands/down.js';
-import { registerCtxCommand } from '../commands/ctx.js';
 import { CliError, ExitCode } from './errors.js';
 
 function packageVersion(): string {
@@ -27,7 +17,40 @@ function packageVersion(): string {
   return '0.0.0';
 }
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/** Each command's module, loaded only when that command runs (start-up time is user time). */
+const COMMANDS: Record<string, () => Promise<Register[]>> = {
+  init: async () => [(await import('../commands/init.js')).registerInitCommand],
+  create: async () => [(await import('../commands/create.js')).registerCreateCommands],
+  'register-wec': async () => [(await import('../commands/register-wec.js')).registerRegisterWecCommand],
+  bind: async () => [(await import('../commands/bind.js')).registerBindCommand],
+  status: async () => [(await import('../commands/status.js')).registerStatusCommand],
+  ctx: async () => [(await import('../commands/ctx.js')).registerCtxCommand],
+  down: async () => [(await import('../commands/down.js')).registerDownCommand],
+  serve: async () => [(await import('../commands/serve.js')).registerServeCommand],
+  space: async () => [(await import('../commands/space.js')).registerSpaceCommands],
+  controller: async () => [(await import('../commands/controller.js')).registerControllerCommands],
+};
+
+/** The command named in argv (first non-option word), if it is one of ours. */
+function commandOf(argv: string[]): string | undefined {
+  const word = argv.slice(2).find((a) => !a.startsWith('-'));
+  return word === 'its' ? 'create' : word && word in COMMANDS ? word : undefined;
+}
+
+/** The program with the commands `argv` needs (all of them for help and unknown commands). */
+export async function buildProgram(argv: string[] = []): Promise<Command> {
+  const wanted = commandOf(argv);
+  const registers = (
+    await Promise.all(Object.entries(COMMANDS).filter(([n]) => !wanted || n === wanted).map(([, load]) => load()))
+  ).flat();
+  const program = baseProgram();
+  for (const register of registers) register(program);
+  return program;
+}
+
+function baseProgram(): Command {
   const program = new Command('kstellar')
     .description(
       'KubeStellar multi-cluster configuration: spaces, binding policies and workload execution clusters',
@@ -37,22 +60,12 @@ export function buildProgram(): Command {
     .option('-v, --verbose', 'show more detail (e.g. the exact commands a provider runs)')
     .option('-q, --quiet', 'no progress output')
     .exitOverride();
-  registerInitCommand(program);
-  registerCreateCommands(program);
-  registerRegisterWecCommand(program);
-  registerBindCommand(program);
-  registerStatusCommand(program);
-  registerCtxCommand(program);
-  registerDownCommand(program);
-  registerServeCommand(program);
-  registerSpaceCommands(program);
-  registerControllerCommands(program);
   return program;
 }
 
 /** The single exit point: returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return ExitCode.Ok;

@@ -24,7 +24,7 @@ import type { KObject } from '../api/meta.js';
 import type { ManifestWork } from '../api/ocm.js';
 import { DynamicClient } from '../kube/dynamic.js';
 import { isAlreadyExists } from '../kube/errors.js';
-import { kubeConfigFromString, loadKubeConfig, type KubeConfig } from '../kube/kubeconfig.js';
+import { kubeConfigFromString, loadKubeConfig, type KubeConfigLike } from '../kube/kubeconfig.js';
 import { DynamicInformers } from './runtime/dynamic-informers.js';
 import { Manager } from './runtime/manager.js';
 import { BindingController } from './controllers/binding.js';
@@ -110,7 +110,7 @@ export function engineLeaseName(wdsName: string, controllers: Iterable<EngineCon
 }
 
 /** Loads a kubeconfig given as YAML text or as a file path (see EngineOptions). Throws KubeConfigError. */
-export function loadEngineKubeConfig(textOrPath: string, context?: string): KubeConfig {
+export function loadEngineKubeConfig(textOrPath: string, context?: string): KubeConfigLike {
   return textOrPath.includes('\n')
     ? kubeConfigFromString(textOrPath, context)
     : loadKubeConfig(textOrPath, context);

@@ -3,7 +3,7 @@
  * watch for any group/version/resource, with objects as plain JSON. Options are objects, never
  * long runs of positional arguments.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfigLike as KubeConfig } from './static-kubeconfig.js';
 import type { KObject } from '../api/meta.js';
 import { RestClient, type RestClientOptions, type Stream } from './rest.js';
 import { apiErrorFrom } from './rest.js';

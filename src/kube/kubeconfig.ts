@@ -3,12 +3,23 @@
  * its own falls back to `localhost:8080` and reports unknown contexts only at the first request.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig as ClientNodeKubeConfig } from '@kubernetes/client-node';
 import { KubeConfigError } from './errors.js';
+import { StaticKubeConfig, type KubeConfigLike } from './static-kubeconfig.js';
 
-export { KubeConfig };
+export type KubeConfig = ClientNodeKubeConfig;
+export type { KubeConfigLike };
+
+/**
+ * client-node, loaded on first use: importing it costs about half a second, which every CLI
+ * command would otherwise pay (Node >= 20.19 can require() ES modules synchronously).
+ */
+function clientNode(): typeof import('@kubernetes/client-node') {
+  return createRequire(import.meta.url)('@kubernetes/client-node');
+}
 
 /** Where kubeconfigs are looked for, given the environment (injected for tests). */
 export interface KubeConfigEnv {
@@ -32,7 +43,7 @@ export function loadKubeConfig(
   context?: string,
   env: KubeConfigEnv = process.env,
 ): KubeConfig {
-  const kc = new KubeConfig();
+  const kc = new (clientNode().KubeConfig)();
   if (file) {
     if (!existsSync(file)) throw new KubeConfigError(`kubeconfig file ${file} does not exist`);
     loadFile(kc, file);
@@ -43,7 +54,7 @@ export function loadKubeConfig(
     if (files.length) {
       loadFile(kc, files[0]);
       for (const f of files.slice(1)) {
-        const other = new KubeConfig();
+        const other = new (clientNode().KubeConfig)();
         loadFile(other, f);
         mergeKeepingFirst(kc, other);
       }
@@ -61,9 +72,14 @@ export function loadKubeConfig(
   return selectContext(kc, context, file ?? 'the kubeconfig');
 }
 
-/** Parses kubeconfig YAML (e.g. from an in-process space) and selects a context. */
-export function kubeConfigFromString(yaml: string, context?: string): KubeConfig {
-  const kc = new KubeConfig();
+/**
+ * Parses kubeconfig YAML (e.g. from an in-process space) and selects a context. Static
+ * credentials take a fast path; anything else goes through client-node.
+ */
+export function kubeConfigFromString(yaml: string, context?: string): KubeConfigLike {
+  const fast = StaticKubeConfig.parse(yaml, context);
+  if (fast) return fast;
+  const kc = new (clientNode().KubeConfig)();
   try {
     kc.loadFromString(yaml);
   } catch (e) {

@@ -9,7 +9,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfigLike as KubeConfig } from './static-kubeconfig.js';
 import { ApiError, KubeConfigError, type Status } from './errors.js';
 import { TokenBucket, type RateLimiter } from './rate-limiter.js';
 

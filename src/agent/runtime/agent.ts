@@ -7,7 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import pino, { type Logger } from 'pino';
 import { DynamicClient } from '../../kube/dynamic.js';
-import { kubeConfigFromString, loadKubeConfig, type KubeConfig } from '../../kube/kubeconfig.js';
+import { kubeConfigFromString, loadKubeConfig, type KubeConfigLike } from '../../kube/kubeconfig.js';
 import type { SimOptions } from '../simulator/index.js';
 import type { ClusterClaim } from '../registration/index.js';
 import { createRegistrationAgent } from './registration-agent.js';
@@ -46,7 +46,7 @@ export interface Agent {
 }
 
 /** A kubeconfig given as YAML text (it has a newline) or as a file path. */
-export function loadAgentKubeConfig(textOrPath: string, context?: string): KubeConfig {
+export function loadAgentKubeConfig(textOrPath: string, context?: string): KubeConfigLike {
   return textOrPath.includes('\n')
     ? kubeConfigFromString(textOrPath, context)
     : loadKubeConfig(textOrPath, context);

@@ -16,6 +16,9 @@ import { Space } from '../../space/space.js';
 import { writeFileAtomic } from '../../util/fs.js';
 import { HOSTING_NAMESPACE, hostingCrds } from './hosting-api.js';
 import { layoutOf, type Layout } from './layout.js';
+import { DaemonRunningError, runningPid, type DaemonInfo } from './pidfile.js';
+
+export { DaemonRunningError, daemonInfo, runningPid, type DaemonInfo } from './pidfile.js';
 import { Supervisor } from './supervisor.js';
 
 export interface DaemonOptions {
@@ -24,50 +27,6 @@ export interface DaemonOptions {
   /** Called once the hosting space serves and the supervisor has synced. */
   onReady?: (info: DaemonInfo) => void;
   simDelayMs?: number;
-}
-
-export interface DaemonInfo {
-  pid: number;
-  hostingUrl: string;
-  startedAt: string;
-}
-
-export class DaemonRunningError extends Error {
-  constructor(readonly pid: number) {
-    super(`a kstellar daemon is already running for this KSTELLAR_HOME (pid ${pid})`);
-  }
-}
-
-/** The record of the daemon that is serving now (undefined while it starts). */
-export function daemonInfo(layout: Layout): DaemonInfo | undefined {
-  try {
-    const info = JSON.parse(readFileSync(layout.daemonFile, 'utf8')) as DaemonInfo;
-    return info.pid === runningPid(layout) ? info : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The pid recorded in the pid file, if that process is alive. */
-export function runningPid(layout: Layout): number | undefined {
-  if (!existsSync(layout.pidFile)) return undefined;
-  const pid = Number(readFileSync(layout.pidFile, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-    // A killed process nobody has reaped yet still answers signal 0.
-    return isZombie(pid) ? undefined : pid;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
-  }
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    return /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false; // no procfs (macOS): trust signal 0
-  }
 }
 
 /** Takes the pid file, replacing a stale one; throws DaemonRunningError when another daemon lives. */

@@ -10,7 +10,7 @@ import { MANAGED_CLUSTER } from '../../api/gvr.js';
 import type { KObject } from '../../api/meta.js';
 import { DynamicClient } from '../../kube/dynamic.js';
 import { isNotFound } from '../../kube/errors.js';
-import { kubeConfigFromString, loadKubeConfig } from '../../kube/kubeconfig.js';
+import { kubeConfigFromString } from '../../kube/kubeconfig.js';
 import type {
   CreateSpaceOptions,
   DownOptions,
@@ -24,7 +24,7 @@ import type {
   SpaceType,
   WecRecord,
 } from '../types.js';
-import { daemonInfo, runningPid } from './daemon.js';
+import { daemonInfo, runningPid } from './pidfile.js';
 import {
   CONTROL_PLANE,
   CP_TYPE_LABEL,
@@ -328,7 +328,7 @@ export class EmbeddedProvider implements Provider {
     if (!this.hostingClient) {
       if (!existsSync(this.layout.hostingKubeconfig))
         throw new CliError('kstellar is not initialised', ExitCode.Precondition, 'run `kstellar init` first');
-      this.hostingClient = DynamicClient.fromKubeConfig(loadKubeConfig(this.layout.hostingKubeconfig), {
+      this.hostingClient = DynamicClient.fromKubeConfig(kubeConfigFromString(readFileSync(this.layout.hostingKubeconfig, 'utf8')), {
         qps: 1000,
         burst: 1000,
       });
