@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { KSTELLAR_BIN, tempDir, removeDir } from '../test/helpers/space-process.js';
+import { KSTELLAR_BIN, startSpaceProcess, tempDir, removeDir } from '../test/helpers/space-process.js';
 import { Kubectl, eventually } from './helpers/kubectl.js';
 
 /**
@@ -242,6 +242,30 @@ describe('kstellar CLI, embedded provider: quickstart', () => {
   });
 });
 
+describe('kstellar as a kubectl plugin', () => {
+  it('runs as `kubectl kstellar` through the kubectl-kstellar bin', async () => {
+    const { mkdirSync, symlinkSync } = await import('node:fs');
+    const { kubectlPath } = await import('../test/helpers/tools.js');
+    const i = newInstall();
+    const bin = join(i.scratch, 'bin');
+    mkdirSync(bin, { recursive: true });
+    symlinkSync(KSTELLAR_BIN, join(bin, 'kubectl-kstellar'));
+    const r = await execa(kubectlPath(), ['kstellar', 'status'], {
+      reject: false,
+      env: { PATH: `${bin}:${process.env.PATH}`, KSTELLAR_HOME: i.home, HOME: i.scratch },
+      extendEnv: false,
+    });
+    expect(r.stderr).toContain(`kstellar is not initialised in ${i.home}`);
+    expect(r.exitCode).toBe(3);
+    const plugins = await execa(kubectlPath(), ['plugin', 'list'], {
+      reject: false,
+      env: { PATH: `${bin}:${process.env.PATH}`, HOME: i.scratch },
+      extendEnv: false,
+    });
+    expect(plugins.stdout).toContain('kubectl-kstellar');
+  });
+});
+
 describe('kstellar CLI, embedded provider: step by step', () => {
   const i = newInstall();
 
@@ -293,6 +317,27 @@ current-context: mine
     expect(await i.kubectl.ok(['--context', 'edge1', 'get', 'deploy', 'web', '-o', 'jsonpath={.status.readyReplicas}'])).toBe('1');
     const policy = JSON.parse(await i.kubectl.ok(['--context', 'wds1', 'get', 'bindingpolicy', 'web', '-o', 'json']));
     expect(policy.spec.downsync[0].resources).toEqual(['deployments']);
+
+    // An existing cluster (here a separate `kstellar space serve` process) registered from its
+    // kubeconfig: the daemon runs only the agent for it, and objects arrive there.
+    const ext = await startSpaceProcess({ dataDir: join(i.scratch, 'ext'), name: 'ext1' });
+    try {
+      const bad = await kstellar(i, ['register-wec', 'ext1', '--kubeconfig', ext.kubeconfig, '--context', 'nope']);
+      expect(bad.exitCode).toBe(3);
+      expect(bad.stderr).toContain('cannot reach cluster "ext1"');
+      const reg = await kstellar(i, ['register-wec', 'ext1', '--kubeconfig', ext.kubeconfig, '--label', 'location-group=far']);
+      expect(reg.exitCode, reg.stderr).toBe(0);
+      await i.kubectl.ok(['--context', 'wds1', 'create', 'configmap', 'far-away', '--from-literal=x=1']);
+      const far = await kstellar(i, ['bind', 'far', '--cluster-selector', 'location-group=far', '--resource', 'configmaps', '--object-name', 'far-away']);
+      expect(far.exitCode, far.stderr).toBe(0);
+      const extKubectl = new Kubectl(ext.kubeconfig, join(i.scratch, 'ext-kubectl'));
+      await eventually(async () => (await extKubectl.run(['get', 'cm', 'far-away', '-o', 'jsonpath={.data.x}'])).stdout === '1', 20_000, 'ConfigMap in the existing cluster');
+      expect((await i.kubectl.run(['--context', 'edge1', 'get', 'cm', 'far-away'])).exitCode).not.toBe(0);
+      const cfgNow = parseYaml(readFileSync(i.kubeconfig, 'utf8'));
+      expect(cfgNow.contexts.map((c: { name: string }) => c.name)).not.toContain('ext1');
+    } finally {
+      await ext.stop();
+    }
 
     const ctx = await kstellar(i, ['ctx', 'edge1']);
     expect(ctx.exitCode).toBe(0);

@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   status: async () => [(await import('../commands/status.js')).registerStatusCommand],
   ctx: async () => [(await import('../commands/ctx.js')).registerCtxCommand],
   down: async () => [(await import('../commands/down.js')).registerDownCommand],
+  preflight: async () => [(await import('../commands/preflight.js')).registerPreflightCommands],
   serve: async () => [(await import('../commands/serve.js')).registerServeCommand],
   space: async () => [(await import('../commands/space.js')).registerSpaceCommands],
   controller: async () => [(await import('../commands/controller.js')).registerControllerCommands],

@@ -9,7 +9,7 @@ import { applyPolicy, previewPolicy, waitForPolicy } from '../operations/bind.js
 import { objectText, type DeliveryRow } from '../operations/delivery.js';
 import { clientFor, pickWds } from '../operations/installation.js';
 import { policyFromFile, policyFromFlags, resolveResources } from '../operations/policy-flags.js';
-import { collect, factories, parseDuration, parseOutput, printData, providerContext, usageErrors } from './common.js';
+import { collect, parseDuration, parseOutput, printData, providerContext, usageErrors } from './common.js';
 
 /** `kstellar bind NAME ...`: create or update a BindingPolicy from flags (or a file). */
 export function registerBindCommand(program: Command): void {
@@ -54,7 +54,7 @@ export function registerBindCommand(program: Command): void {
           createOnly: opts.createOnly,
         });
       });
-      const provider = installedProvider(ctx, factories);
+      const provider = await installedProvider(ctx);
       const { wds: wdsRec, its: itsRec } = pickWds(await provider.inventory(), opts.wds);
       const wds = clientFor(wdsRec.kubeconfig!);
       const its = clientFor(itsRec.kubeconfig!);

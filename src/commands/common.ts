@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { CliError, ExitCode } from '../cli/errors.js';
 import { createUi } from '../cli/ui.js';
-import type { ProviderFactories } from '../providers/index.js';
 import { kubeconfigTarget } from '../providers/kubeconfig-merge.js';
 import { kstellarHome, readState } from '../providers/state.js';
 import type { ProviderContext } from '../providers/types.js';
@@ -29,9 +28,6 @@ export function providerContext(cmd: Command): ProviderContext {
     verbose: g.verbose,
   };
 }
-
-/** Provider factories beyond embedded; filled in by src/cli/main.ts. */
-export const factories: ProviderFactories = {};
 
 /** Repeatable options: `--label a=b --label c=d`. */
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { installedProvider } from '../providers/index.js';
 import { pickIts, syncContexts } from '../operations/installation.js';
 import { CliError, ExitCode } from '../cli/errors.js';
-import { factories, parseDuration, providerContext } from './common.js';
+import { parseDuration, providerContext } from './common.js';
 
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -27,7 +27,7 @@ export function registerCreateCommands(program: Command): void {
     .action(async (name: string, opts, cmd: Command) => {
       checkName('ITS', name);
       const ctx = providerContext(cmd);
-      const provider = installedProvider(ctx, factories, { dryRun: opts.dryRun });
+      const provider = await installedProvider(ctx, { dryRun: opts.dryRun });
       await provider.createIts(name, { dryRun: opts.dryRun, timeoutMs: parseDuration(opts.timeout) });
       if (!opts.dryRun) syncContexts(ctx, await provider.inventory());
     });
@@ -41,7 +41,7 @@ export function registerCreateCommands(program: Command): void {
     .action(async (name: string, opts, cmd: Command) => {
       checkName('WDS', name);
       const ctx = providerContext(cmd);
-      const provider = installedProvider(ctx, factories, { dryRun: opts.dryRun });
+      const provider = await installedProvider(ctx, { dryRun: opts.dryRun });
       const its = pickIts(await provider.inventory(), opts.imbs ?? opts.its);
       await provider.createWds(name, { its, dryRun: opts.dryRun, timeoutMs: parseDuration(opts.timeout) });
       if (!opts.dryRun) syncContexts(ctx, await provider.inventory());

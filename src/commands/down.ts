@@ -3,7 +3,7 @@ import { CliError, ExitCode } from '../cli/errors.js';
 import { makeProvider } from '../providers/index.js';
 import { removeContexts } from '../providers/kubeconfig-merge.js';
 import { readState, removeState } from '../providers/state.js';
-import { factories, providerContext } from './common.js';
+import { providerContext } from './common.js';
 
 /** `kstellar down [--yes]`: stop everything, remove state and the contexts kstellar created. */
 export function registerDownCommand(program: Command): void {
@@ -30,7 +30,7 @@ export function registerDownCommand(program: Command): void {
           ExitCode.Usage,
           'pass --yes to confirm (or --dry-run to see what would go)',
         );
-      const provider = makeProvider(state.provider, ctx, factories, { dryRun: opts.dryRun });
+      const provider = await makeProvider(state.provider, ctx, { dryRun: opts.dryRun });
       await provider.down({ dryRun: opts.dryRun });
       if (opts.dryRun) return;
       const removed = removeContexts(ctx.kubeconfigPath, ctx.home);

@@ -4,7 +4,7 @@ import { PROVIDER_NAMES } from '../providers/types.js';
 import { makeProvider, parseProviderName, providerForInit } from '../providers/index.js';
 import { createUi } from '../cli/ui.js';
 import { syncContexts } from '../operations/installation.js';
-import { factories, parseDuration, providerContext } from './common.js';
+import { parseDuration, providerContext } from './common.js';
 
 export const QUICKSTART = {
   its: 'its1',
@@ -26,19 +26,21 @@ export function registerInitCommand(program: Command): void {
       const ctx = providerContext(cmd);
       const timeoutMs = parseDuration(opts.timeout);
       const asked = opts.provider ? parseProviderName(opts.provider) : undefined;
-      const { provider, record } = await providerForInit(ctx, factories, asked, {
+      const { provider, record } = await providerForInit(ctx, asked, {
         dryRun: opts.dryRun,
         retain: opts.retain,
       });
-      let changed = (await provider.init({ dryRun: opts.dryRun, timeoutMs })).changed;
+      // The kind provider builds the quickstart as part of its plan; the embedded one step by step here.
+      const whole = provider.name === 'kind';
+      let changed = (await provider.init({ dryRun: opts.dryRun, timeoutMs, quickstart: whole && opts.quickstart })).changed;
       record();
-      if (opts.quickstart) {
+      if (opts.quickstart && !whole) {
         const q = QUICKSTART;
         changed = (await provider.createIts(q.its, { dryRun: opts.dryRun, timeoutMs })).changed || changed;
         // The WDS and the WECs only need the ITS: create them side by side (plain progress lines,
         // as concurrent spinners would overwrite each other).
         const g = cmd.optsWithGlobals() as { verbose?: boolean; quiet?: boolean };
-        const side = makeProvider(provider.name, { ...ctx, ui: createUi({ ...g, plain: true }) }, factories, {
+        const side = await makeProvider(provider.name, { ...ctx, ui: createUi({ ...g, plain: true }) }, {
           dryRun: opts.dryRun,
           retain: opts.retain,
         });

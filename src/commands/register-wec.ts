@@ -3,7 +3,7 @@ import { installedProvider } from '../providers/index.js';
 import { pickIts, syncContexts } from '../operations/installation.js';
 import { parseLabelFlags } from '../operations/policy-flags.js';
 import { checkName } from './create.js';
-import { collect, factories, parseDuration, providerContext, usageErrors } from './common.js';
+import { collect, parseDuration, providerContext, usageErrors } from './common.js';
 
 /** `kstellar register-wec NAME [--imbs ITS] [--label K=V]...`: join (and accept) a WEC. */
 export function registerRegisterWecCommand(program: Command): void {
@@ -21,7 +21,7 @@ export function registerRegisterWecCommand(program: Command): void {
       checkName('WEC', name);
       const labels = await usageErrors(() => parseLabelFlags(opts.label));
       const ctx = providerContext(cmd);
-      const provider = installedProvider(ctx, factories, { dryRun: opts.dryRun });
+      const provider = await installedProvider(ctx, { dryRun: opts.dryRun });
       const its = pickIts(await provider.inventory(), opts.imbs ?? opts.its);
       await provider.registerWec(name, {
         its,

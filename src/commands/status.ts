@@ -7,7 +7,7 @@ import { objectDelivery, type DeliveryRow, type ObjectRef } from '../operations/
 import { clientFor, pickWds } from '../operations/installation.js';
 import { resolveResources } from '../operations/policy-flags.js';
 import { systemStatus, type SystemStatus } from '../operations/status.js';
-import { factories, parseOutput, printData, providerContext, usageErrors, type OutputFormat } from './common.js';
+import { parseOutput, printData, providerContext, usageErrors, type OutputFormat } from './common.js';
 
 const yesNo = (b: boolean | undefined) => (b === undefined ? '-' : b ? 'yes' : 'no');
 
@@ -23,7 +23,7 @@ export function registerStatusCommand(program: Command): void {
     .action(async (object: string | undefined, opts, cmd: Command) => {
       const format = parseOutput(opts.output);
       const ctx = providerContext(cmd);
-      const provider = installedProvider(ctx, factories);
+      const provider = await installedProvider(ctx);
       const once = async () => {
         const inv = await provider.inventory();
         if (!object) {

@@ -1,17 +1,17 @@
 /**
  * Picking the provider of an installation: the one recorded in KSTELLAR_HOME, else (for `init`)
- * the one asked for, else embedded when no container runtime answers.
+ * the one asked for, else embedded when no container runtime answers. Providers are loaded on
+ * demand so a command pays only for the one it uses.
  */
 import { CliError, ExitCode } from '../cli/errors.js';
-import { EmbeddedProvider } from './embedded/provider.js';
 import { readState, writeState } from './state.js';
 import { PROVIDER_NAMES, type Provider, type ProviderContext, type ProviderName } from './types.js';
 
 export type { Provider, ProviderContext, ProviderName } from './types.js';
 
-export interface ProviderFactories {
-  kind?: (ctx: ProviderContext, opts: { dryRun?: boolean; retain?: boolean }) => Provider;
-  runtimeAvailable?: () => Promise<boolean>;
+export interface ProviderOptions {
+  dryRun?: boolean;
+  retain?: boolean;
 }
 
 export function parseProviderName(v: string): ProviderName {
@@ -20,19 +20,17 @@ export function parseProviderName(v: string): ProviderName {
   return v as ProviderName;
 }
 
-export function makeProvider(
+export async function makeProvider(
   name: ProviderName,
   ctx: ProviderContext,
-  f: ProviderFactories,
-  opts: { dryRun?: boolean; retain?: boolean } = {},
-): Provider {
-  if (name === 'embedded') return new EmbeddedProvider(ctx);
-  if (!f.kind) throw new CliError('the kind provider is not available in this build', ExitCode.Precondition);
-  return f.kind(ctx, opts);
+  opts: ProviderOptions = {},
+): Promise<Provider> {
+  if (name === 'embedded') return new (await import('./embedded/provider.js')).EmbeddedProvider(ctx);
+  return (await import('./kind/index.js')).createKindProvider(ctx, { dryRun: opts.dryRun, retain: opts.retain });
 }
 
 /** The provider of an existing installation; a precondition error when there is none. */
-export function installedProvider(ctx: ProviderContext, f: ProviderFactories, opts: { dryRun?: boolean } = {}): Provider {
+export async function installedProvider(ctx: ProviderContext, opts: ProviderOptions = {}): Promise<Provider> {
   const state = readState(ctx.home);
   if (!state)
     throw new CliError(
@@ -40,15 +38,19 @@ export function installedProvider(ctx: ProviderContext, f: ProviderFactories, op
       ExitCode.Precondition,
       'run `kstellar init` (or `kstellar init --quickstart`) first',
     );
-  return makeProvider(state.provider, ctx, f, opts);
+  return makeProvider(state.provider, ctx, opts);
+}
+
+/** Whether docker (or podman) answers; decides the default provider. */
+export async function containerRuntimeAvailable(): Promise<boolean> {
+  return (await import('./kind/index.js')).containerRuntimeAvailable();
 }
 
 /** The provider `init` should use; `record()` writes the choice once init has succeeded. */
 export async function providerForInit(
   ctx: ProviderContext,
-  f: ProviderFactories,
   asked: ProviderName | undefined,
-  opts: { dryRun?: boolean; retain?: boolean } = {},
+  opts: ProviderOptions = {},
 ): Promise<{ provider: Provider; record: () => void }> {
   const state = readState(ctx.home);
   if (state && asked && asked !== state.provider)
@@ -59,8 +61,7 @@ export async function providerForInit(
     );
   let name = state?.provider ?? asked;
   if (!name) {
-    const runtime = (await f.runtimeAvailable?.()) ?? false;
-    name = runtime && f.kind ? 'kind' : 'embedded';
+    name = (await containerRuntimeAvailable()) ? 'kind' : 'embedded';
     ctx.ui.info(
       name === 'embedded'
         ? 'No container runtime found: using the embedded provider (everything runs in one local daemon).'
@@ -77,5 +78,5 @@ export async function providerForInit(
         kubeconfigPath: ctx.kubeconfigPath,
       });
   };
-  return { provider: makeProvider(name, ctx, f, opts), record };
+  return { provider: await makeProvider(name, ctx, opts), record };
 }

@@ -64,6 +64,8 @@ export function hostingCrds(): KObject[] {
 }
 
 export const kubeconfigSecretName = (name: string): string => `${name}-kubeconfig`;
+/** For an existing cluster registered as a WEC: the user's kubeconfig (keys `kubeconfig`, `context`). */
+export const spokeSecretName = (name: string): string => `${name}-spoke`;
 
 export function readyCondition(obj: { status?: InstanceStatus }): Condition | undefined {
   return obj.status?.conditions?.find((c) => c.type === 'Ready');

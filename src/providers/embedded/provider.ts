@@ -10,7 +10,8 @@ import { MANAGED_CLUSTER } from '../../api/gvr.js';
 import type { KObject } from '../../api/meta.js';
 import { DynamicClient } from '../../kube/dynamic.js';
 import { isNotFound } from '../../kube/errors.js';
-import { kubeConfigFromString } from '../../kube/kubeconfig.js';
+import { kubeConfigFromString, loadKubeConfig } from '../../kube/kubeconfig.js';
+import { kubeconfigTarget } from '../kubeconfig-merge.js';
 import type {
   CreateSpaceOptions,
   DownOptions,
@@ -33,6 +34,7 @@ import {
   SECRET,
   isReady,
   kubeconfigSecretName,
+  spokeSecretName,
   readyCondition,
   type ControlPlane,
   type EmbeddedCluster,
@@ -191,12 +193,6 @@ export class EmbeddedProvider implements Provider {
 
   async registerWec(name: string, opts: RegisterWecOptions): Promise<Outcome> {
     await this.requireRunning();
-    if (opts.kubeconfig || opts.context)
-      throw new CliError(
-        'the embedded provider runs its own WECs; registering an existing cluster needs --provider kind',
-        ExitCode.Usage,
-        `drop --kubeconfig/--context to create embedded WEC "${name}"`,
-      );
     const step = this.ctx.ui.step(`Registering WEC ${name} with ${opts.its}`);
     const its = await this.getCp(opts.its);
     if (!its || its.metadata?.labels?.[CP_TYPE_LABEL] !== 'its') {
@@ -221,20 +217,66 @@ export class EmbeddedProvider implements Provider {
       step.skip(existing ? `WEC ${name} exists` : `would create embedded WEC ${name}`);
       return { changed: false };
     }
+    const external = opts.kubeconfig !== undefined || opts.context !== undefined;
     if (!existing) {
+      const spec: EmbeddedCluster['spec'] = { its: opts.its, labels: opts.labels };
+      if (external) spec.kubeconfigSecret = await this.storeSpokeKubeconfig(name, opts, step);
       await this.hosting().create(EMBEDDED_CLUSTER, {
         apiVersion: 'kstellar.io/v1alpha1',
         kind: 'EmbeddedCluster',
         metadata: { name },
-        spec: { its: opts.its, labels: opts.labels },
+        spec,
       });
       changed = true;
+    } else if (external !== !!existing.spec.kubeconfigSecret) {
+      step.fail();
+      throw new CliError(
+        `WEC "${name}" is already registered as ${existing.spec.kubeconfigSecret ? 'an existing cluster' : 'an embedded WEC'}`,
+        ExitCode.Precondition,
+        'pick another name',
+      );
     }
     await this.waitReady(EMBEDDED_CLUSTER, name, `WEC ${name}`, step, opts.timeoutMs);
     if (existing) changed = await this.relabel(name, opts.its, existing, opts.labels);
     if (changed) step.succeed(`WEC ${name} registered with ${opts.its} (${formatLabels(opts.labels)})`);
     else step.skip(`WEC ${name} already registered with ${opts.its}`);
     return { changed };
+  }
+
+  /**
+   * Checks that the existing cluster answers with the given kubeconfig and context, then keeps
+   * that kubeconfig in the hosting space for the daemon's agent (it runs on this machine, so
+   * file references and exec plugins in it keep working).
+   */
+  private async storeSpokeKubeconfig(
+    name: string,
+    opts: RegisterWecOptions,
+    step: { fail(t?: string): void },
+  ): Promise<string> {
+    const file = opts.kubeconfig ?? kubeconfigTarget();
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+      const spoke = DynamicClient.fromKubeConfig(loadKubeConfig(file, opts.context), { timeoutMs: 10_000 });
+      await spoke.rest.requestRaw({ path: '/version', timeoutMs: 10_000 });
+      spoke.rest.close();
+    } catch (e) {
+      step.fail();
+      throw new CliError(
+        `cannot reach cluster "${name}" with ${file}${opts.context ? ` (context ${opts.context})` : ''}: ${(e as Error).message}`,
+        ExitCode.Precondition,
+        'check the kubeconfig and context: `kubectl --kubeconfig FILE --context C get --raw /version` must work',
+      );
+    }
+    const secret = spokeSecretName(name);
+    const data: Record<string, string> = { kubeconfig: Buffer.from(text).toString('base64') };
+    if (opts.context) data.context = Buffer.from(opts.context).toString('base64');
+    await this.hosting().create(
+      SECRET,
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: secret, namespace: HOSTING_NAMESPACE }, type: 'Opaque', data },
+      { namespace: HOSTING_NAMESPACE },
+    );
+    return secret;
   }
 
   /** Adds the given labels to an existing WEC's ManagedCluster (others it has are kept). */
@@ -277,7 +319,7 @@ export class EmbeddedProvider implements Provider {
       name: ec.metadata!.name!,
       its: ec.spec.its,
       labels: ec.spec.labels ?? {},
-      managed: true,
+      managed: !ec.spec.kubeconfigSecret,
       kubeconfig: kubeconfigOf(ec.metadata!.name!),
       ready: isReady(ec),
       message: readyCondition(ec)?.message,

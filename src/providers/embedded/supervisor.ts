@@ -7,7 +7,7 @@
  */
 import { rmSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { itsCrds } from '../../api/crds.js';
+import { itsCrds, wecCrds } from '../../api/crds.js';
 import { MANAGED_CLUSTER, NAMESPACE } from '../../api/gvr.js';
 import type { KObject } from '../../api/meta.js';
 import { ensureCrds } from '../../engine/controllers/crds.js';
@@ -16,6 +16,7 @@ import { Controller } from '../../engine/runtime/controller.js';
 import { Informer } from '../../engine/runtime/informer.js';
 import { acceptCluster, createHubController } from '../../agent/hub/index.js';
 import { EmbeddedWec } from '../../agent/embedded-wec.js';
+import { createAgent, loadAgentKubeConfig } from '../../agent/runtime/agent.js';
 import { DynamicClient } from '../../kube/dynamic.js';
 import { isAlreadyExists, isNotFound } from '../../kube/errors.js';
 import { kubeConfigFromString } from '../../kube/kubeconfig.js';
@@ -27,6 +28,7 @@ import {
   HOSTING_NAMESPACE,
   SECRET,
   kubeconfigSecretName,
+  spokeSecretName,
   withCondition,
   type Condition,
   type ControlPlane,
@@ -42,8 +44,11 @@ interface Running {
   kind: 'its' | 'wds' | 'wec';
   /** Aborts the instance's background loops (engine, hub controller). */
   stop: AbortController;
-  space: Space;
+  /** Absent for an existing cluster the daemon only runs the agent for. */
+  space?: Space;
   wec?: EmbeddedWec;
+  /** For an existing cluster: its agent's readiness. */
+  agentReady?: () => Promise<void>;
   /** For a WDS: the ITS it was started against. */
   its?: string;
   ready: boolean;
@@ -137,7 +142,7 @@ export class Supervisor {
     r.stop.abort();
     await Promise.allSettled(r.done);
     if (r.wec) await r.wec.close();
-    else await r.space.close();
+    else await r.space?.close();
   }
 
   private async reconcile(key: string, signal: AbortSignal): Promise<{ requeueAfterMs?: number } | void> {
@@ -158,11 +163,12 @@ export class Supervisor {
     if (!this.running.has(key) && !this.o.hosting) return;
     await this.stopInstance(key);
     rmSync(dir, { recursive: true, force: true });
-    try {
-      await this.o.hosting.delete(SECRET, kubeconfigSecretName(name), { namespace: HOSTING_NAMESPACE });
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
+    for (const secret of [kubeconfigSecretName(name), spokeSecretName(name)])
+      try {
+        await this.o.hosting.delete(SECRET, secret, { namespace: HOSTING_NAMESPACE });
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
   }
 
   /** Starts a space on its recorded port, or on a new one when that port is taken. */
@@ -203,7 +209,7 @@ export class Supervisor {
       for (const c of this.clusters.cache.list())
         if (c.spec?.its === name) this.controller.enqueue(`ec/${c.metadata?.name}`);
     }
-    await this.publish(CONTROL_PLANE, cp, r.space, { type: 'Ready', status: 'True', reason: 'Running' });
+    await this.publish(CONTROL_PLANE, cp, r.space!, { type: 'Ready', status: 'True', reason: 'Running' });
   }
 
   private async ensureWds(cp: ControlPlane, key: string, signal: AbortSignal): Promise<{ requeueAfterMs?: number } | void> {
@@ -233,7 +239,7 @@ export class Supervisor {
       const engineOf = () =>
         createEngine({
           wdsKubeconfig: space.kubeconfig(),
-          itsKubeconfig: its.space.kubeconfig(),
+          itsKubeconfig: its.space!.kubeconfig(),
           wdsName: name,
           identity: `${this.o.identity}-${name}`,
           logger: this.o.log.child({ wds: name }),
@@ -256,7 +262,7 @@ export class Supervisor {
       r.ready = true;
     }
     if (signal.aborted || !r.ready) return;
-    await this.publish(CONTROL_PLANE, cp, r.space, { type: 'Ready', status: 'True', reason: 'Running' });
+    await this.publish(CONTROL_PLANE, cp, r.space!, { type: 'Ready', status: 'True', reason: 'Running' });
   }
 
   private async ensureWec(ec: EmbeddedCluster, key: string, signal: AbortSignal): Promise<void> {
@@ -273,6 +279,8 @@ export class Supervisor {
       });
       return;
     }
+    const itsKubeconfig = its.space!.kubeconfig();
+    if (!r && ec.spec.kubeconfigSecret) r = await this.startExternalAgent(ec, key, itsKubeconfig);
     if (!r) {
       const dir = this.o.layout.wecDir(name);
       const start = (port: number) =>
@@ -280,7 +288,7 @@ export class Supervisor {
           name,
           labels: ec.spec.labels ?? {},
           dataDir: dir,
-          itsKubeconfig: its.space.kubeconfig(),
+          itsKubeconfig,
           port,
           logger: this.o.log.child({ wec: name }),
           simulate: { readyDelayMs: this.o.simDelayMs ?? 200 },
@@ -297,14 +305,50 @@ export class Supervisor {
     }
     if (!r.ready) {
       // `register-wec` means join and accept, as `clusteradm join` + `clusteradm accept` do.
-      const itsClient = client(its.space.kubeconfig());
+      const itsClient = client(itsKubeconfig);
       await waitFor(() => exists(itsClient, MANAGED_CLUSTER, name), signal, 30_000);
       await acceptCluster(itsClient, name);
-      await r.wec!.ready();
+      await (r.wec ? r.wec.ready() : r.agentReady!());
       r.ready = true;
     }
     if (signal.aborted) return;
-    await this.publish(EMBEDDED_CLUSTER, ec, r.space, { type: 'Ready', status: 'True', reason: 'Joined' });
+    const joined: Condition = { type: 'Ready', status: 'True', reason: 'Joined' };
+    if (r.space) await this.publish(EMBEDDED_CLUSTER, ec, r.space, joined);
+    else await this.setStatus(EMBEDDED_CLUSTER, ec, joined);
+  }
+
+  /** Runs only the agent (no simulator: real controllers run there) for an existing cluster. */
+  private async startExternalAgent(ec: EmbeddedCluster, key: string, itsKubeconfig: string): Promise<Running> {
+    const name = ec.metadata!.name!;
+    const secret = await this.o.hosting.get<KObject>(SECRET, ec.spec.kubeconfigSecret!, {
+      namespace: HOSTING_NAMESPACE,
+    });
+    const text = (k: string) => (secret.data?.[k] ? Buffer.from(secret.data[k], 'base64').toString('utf8') : undefined);
+    // What the klusterlet operator does first on a real cluster: the agent's own CRD.
+    const spoke = DynamicClient.fromKubeConfig(loadAgentKubeConfig(text('kubeconfig')!, text('context')));
+    try {
+      await ensureCrds(spoke, wecCrds(), this.o.log.child({ wec: name }), new AbortController().signal);
+    } finally {
+      spoke.rest.close();
+    }
+    const agent = createAgent({
+      clusterName: name,
+      labels: ec.spec.labels ?? {},
+      hubKubeconfig: itsKubeconfig,
+      spokeKubeconfig: text('kubeconfig')!,
+      spokeContext: text('context'),
+      log: this.o.log.child({ wec: name }),
+    });
+    const stop = new AbortController();
+    const r: Running = {
+      kind: 'wec',
+      stop,
+      ready: false,
+      done: [keepRunning(`agent of ${name}`, (s) => agent.start(s), stop.signal, this.o.log)],
+      agentReady: () => agent.ready(),
+    };
+    this.running.set(key, r);
+    return r;
   }
 
   /** Writes the kubeconfig Secret and the status (url, port, secretRef, Ready) when they differ. */
