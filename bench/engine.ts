@@ -2,7 +2,13 @@ import { performance } from 'node:perf_hooks';
 import type { Binding, BindingPolicy, DownsyncPolicyClause } from '../src/api/control.js';
 import type { KObject, LabelSelector } from '../src/api/meta.js';
 import type { ManifestWork } from '../src/api/ocm.js';
-import { buildBinding, objectKey, Resolver, type ObjectRecord, type WorkloadEntry } from '../src/engine/binding/index.js';
+import {
+  buildBinding,
+  objectKey,
+  Resolver,
+  type ObjectRecord,
+  type WorkloadEntry,
+} from '../src/engine/binding/index.js';
 import { emptyModulation } from '../src/engine/binding/match.js';
 import { buildManifestWorks, planWorkSync, type BoundRef } from '../src/engine/transport/index.js';
 
@@ -64,7 +70,7 @@ const appOf = (i: number) => `app-${i % 500}`;
  * the shapes users write: by namespace, by object label, by resource + namespace selector, by
  * group + label expression, and by name.
  */
-function makeWorld(): World {
+export function makeWorld(): World {
   const rnd = mulberry32(42);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)];
   let rv = 1000;
@@ -95,7 +101,12 @@ function makeWorld(): World {
     const name = `cluster-${String(i).padStart(4, '0')}`;
     return [
       name,
-      { name, 'location-group': pick(LOCATION_GROUPS), region: REGIONS[i % REGIONS.length], tier: pick(TIERS) },
+      {
+        name,
+        'location-group': pick(LOCATION_GROUPS),
+        region: REGIONS[i % REGIONS.length],
+        tier: pick(TIERS),
+      },
     ];
   });
 
@@ -111,7 +122,9 @@ function makeWorld(): World {
           { matchLabels: { name: pick(clusters)[0] } },
         ];
       case 3:
-        return [{ matchExpressions: [{ key: 'region', operator: 'In', values: [pick(REGIONS), pick(REGIONS)] }] }];
+        return [
+          { matchExpressions: [{ key: 'region', operator: 'In', values: [pick(REGIONS), pick(REGIONS)] }] },
+        ];
       default:
         return [{ matchLabels: { name: pick(clusters)[0] } }];
     }
@@ -135,7 +148,9 @@ function makeWorld(): World {
           {
             apiGroup: 'apps',
             resources: ['deployments'],
-            objectSelectors: [{ matchExpressions: [{ key: 'tier', operator: 'In', values: ['frontend', 'backend'] }] }],
+            objectSelectors: [
+              { matchExpressions: [{ key: 'tier', operator: 'In', values: ['frontend', 'backend'] }] },
+            ],
             wantSingletonReportedState: i % 10 === 3,
           },
           { apiGroup: '', resources: ['namespaces'], objectNames: [nsName(i % NAMESPACES)] },
@@ -156,7 +171,7 @@ function makeWorld(): World {
 }
 
 /** Feeds the whole world into a fresh Resolver and computes every policy's Binding. */
-function fullResolution(w: World, policiesFirst: boolean) {
+export function fullResolution(w: World, policiesFirst: boolean) {
   const t0 = performance.now();
   const r = new Resolver();
   for (const [name, labels] of w.clusters) r.upsertCluster(name, labels);
@@ -185,7 +200,9 @@ function liveObject(rec: ObjectRecord): KObject {
       creationTimestamp: '2026-01-01T00:00:00Z',
       labels: rec.labels,
       annotations: { 'deployment.kubernetes.io/revision': '3', owner: 'platform-team' },
-      managedFields: [{ manager: 'kubectl', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1' }],
+      managedFields: [
+        { manager: 'kubectl', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1' },
+      ],
     },
     spec: {
       replicas: 3,
@@ -216,7 +233,14 @@ function liveObject(rec: ObjectRecord): KObject {
 function syntheticBinding(name: string, objects: ObjectRecord[], clusters: string[]) {
   const live = new Map(objects.map((o) => [objectKey(o), liveObject(o)]));
   const entries: WorkloadEntry[] = objects.map((o) => ({
-    id: { group: o.group, version: o.version, resource: o.resource, kind: o.kind, namespace: o.namespace, name: o.name },
+    id: {
+      group: o.group,
+      version: o.version,
+      resource: o.resource,
+      kind: o.kind,
+      namespace: o.namespace,
+      name: o.name,
+    },
     uid: o.uid,
     resourceVersion: o.resourceVersion,
     modulation: emptyModulation(),
@@ -267,7 +291,8 @@ export async function benchEngine(): Promise<Record<string, unknown>> {
     0,
   );
   const workloadEntries = bindings.reduce(
-    (n, b) => n + (b.spec?.workload?.clusterScope?.length ?? 0) + (b.spec?.workload?.namespaceScope?.length ?? 0),
+    (n, b) =>
+      n + (b.spec?.workload?.clusterScope?.length ?? 0) + (b.spec?.workload?.namespaceScope?.length ?? 0),
     0,
   );
   const clauseEvaluations = r.stats.clauseEvaluations;
@@ -310,7 +335,9 @@ export async function benchEngine(): Promise<Record<string, unknown>> {
   const resyncBindings = Array.from({ length: 10 }, (_, i) =>
     syntheticBinding(`resync-${i}`, deployments.slice(i * 10, i * 10 + 10), clusterNames),
   );
-  const stored = resyncBindings.map((b) => asStored(buildManifestWorks(b.binding, b.get, { wdsName: 'wds1' }).works));
+  const stored = resyncBindings.map((b) =>
+    asStored(buildManifestWorks(b.binding, b.get, { wdsName: 'wds1' }).works),
+  );
   gc();
   const t0 = performance.now();
   let writes = 0;
@@ -329,7 +356,14 @@ export async function benchEngine(): Promise<Record<string, unknown>> {
   if (unchanged !== 100_000) throw new Error(`no-op resync compared ${unchanged} works, expected 100000`);
 
   return {
-    world: { policies: POLICIES, objects: OBJECTS, namespaces: NAMESPACES, clusters: CLUSTERS, workloadEntries, boundPairs },
+    world: {
+      policies: POLICIES,
+      objects: OBJECTS,
+      namespaces: NAMESPACES,
+      clusters: CLUSTERS,
+      workloadEntries,
+      boundPairs,
+    },
     fullResolutionClauseEvaluations: clauseEvaluations,
     fullResolutionMs: round(median(fullRuns.map((x) => x.totalMs)), 1),
     fullResolutionResolveMs: round(median(fullRuns.map((x) => x.resolveMs)), 1),

@@ -55,53 +55,81 @@ export function compareNamespaceScope(
   );
 }
 
+const SEP = '\u0000';
+
 /**
  * Sort key equivalent to compareClusterScope / compareNamespaceScope: the tuple's parts joined
  * with NUL, which sorts below every character a GVR, name or resourceVersion can hold, so one
- * plain string comparison orders entries exactly as the tuple comparison does.
+ * plain string comparison orders entries exactly as the tuple comparison does. (Cluster-scoped
+ * and namespaced entries go to separate lists, so the key need not tell them apart.)
  */
-const SEP = '\u0000';
-
-interface Keyed<T> {
-  key: string;
-  value: T;
+export function workloadSortKey(e: WorkloadEntry): string {
+  const { group, version, resource, namespace, name } = e.id;
+  const rv = e.resourceVersion;
+  // The parts of gvrString, joined into one flat string (cheap to keep and to compare).
+  return namespace
+    ? [group, '/', version, ', Resource=', resource, SEP, namespace, '/', name, SEP, rv].join('')
+    : [group, '/', version, ', Resource=', resource, SEP, name, SEP, rv].join('');
 }
 
-const byKey = <T>(a: Keyed<T>, b: Keyed<T>): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+/** A workload entry with its workloadSortKey (which callers may cache). */
+export interface KeyedWorkloadEntry {
+  key: string;
+  entry: WorkloadEntry;
+}
+
+const byKey = (a: KeyedWorkloadEntry, b: KeyedWorkloadEntry): number =>
+  a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 
 /** Binding spec from destinations and workload entries. */
 export function buildBindingSpec(
   destinations: Iterable<string>,
   workload: Iterable<WorkloadEntry>,
 ): BindingSpec {
-  // Keys are built once per entry (not per comparison): sorting dominates large Bindings.
-  const clusterKeyed: Keyed<ClusterScopeDownsyncClause>[] = [];
-  const namespaceKeyed: Keyed<NamespaceScopeDownsyncClause>[] = [];
-  for (const e of workload) {
+  const keyed: KeyedWorkloadEntry[] = [];
+  for (const entry of workload) keyed.push({ key: workloadSortKey(entry), entry });
+  return buildBindingSpecKeyed(destinations, keyed);
+}
+
+/**
+ * buildBindingSpec for entries whose sort keys are already known (keys come with the entries,
+ * not built per comparison: sorting dominates large Bindings).
+ */
+export function buildBindingSpecKeyed(
+  destinations: Iterable<string>,
+  workload: Iterable<KeyedWorkloadEntry>,
+): BindingSpec {
+  const clusterKeyed: KeyedWorkloadEntry[] = [];
+  const namespaceKeyed: KeyedWorkloadEntry[] = [];
+  for (const k of workload) (k.entry.id.namespace ? namespaceKeyed : clusterKeyed).push(k);
+  const clusterScope = clusterKeyed.sort(byKey).map(({ entry: e }) => {
+    const { group, version, resource, name } = e.id;
+    const value: ClusterScopeDownsyncClause = {
+      group,
+      version,
+      resource,
+      name,
+      resourceVersion: e.resourceVersion,
+    };
+    addModulation(value, e.modulation);
+    return value;
+  });
+  const namespaceScope = namespaceKeyed.sort(byKey).map(({ entry: e }) => {
     const { group, version, resource, namespace, name } = e.id;
-    const rv = e.resourceVersion;
-    const gvr = gvrString(group, version, resource);
-    if (namespace) {
-      const value: NamespaceScopeDownsyncClause = {
-        group,
-        version,
-        resource,
-        namespace,
-        name,
-        resourceVersion: rv,
-      };
-      addModulation(value, e.modulation);
-      namespaceKeyed.push({ key: gvr + SEP + namespace + '/' + name + SEP + rv, value });
-    } else {
-      const value: ClusterScopeDownsyncClause = { group, version, resource, name, resourceVersion: rv };
-      addModulation(value, e.modulation);
-      clusterKeyed.push({ key: gvr + SEP + name + SEP + rv, value });
-    }
-  }
-  const clusterScope = clusterKeyed.sort(byKey).map((k) => k.value);
-  const namespaceScope = namespaceKeyed.sort(byKey).map((k) => k.value);
+    const value: NamespaceScopeDownsyncClause = {
+      group,
+      version,
+      resource,
+      namespace,
+      name,
+      resourceVersion: e.resourceVersion,
+    };
+    addModulation(value, e.modulation);
+    return value;
+  });
   // Default sort orders strings by UTF-16 code units, as cmp does.
-  const dests = [...new Set(destinations)].sort().map((clusterId) => ({ clusterId }));
+  const unique = destinations instanceof Set ? [...destinations] : [...new Set(destinations)];
+  const dests = unique.sort().map((clusterId) => ({ clusterId }));
   const workloadOut: BindingSpec['workload'] = {};
   if (clusterScope.length) workloadOut.clusterScope = clusterScope;
   if (namespaceScope.length) workloadOut.namespaceScope = namespaceScope;
@@ -123,6 +151,19 @@ export function buildBinding(
   destinations: Iterable<string>,
   workload: Iterable<WorkloadEntry>,
 ): Binding {
+  return bindingOf(policy, buildBindingSpec(destinations, workload));
+}
+
+/** buildBinding for entries whose sort keys are already known. */
+export function buildBindingKeyed(
+  policy: { name: string; uid: string },
+  destinations: Iterable<string>,
+  workload: Iterable<KeyedWorkloadEntry>,
+): Binding {
+  return bindingOf(policy, buildBindingSpecKeyed(destinations, workload));
+}
+
+function bindingOf(policy: { name: string; uid: string }, spec: BindingSpec): Binding {
   return {
     apiVersion: CONTROL_API_VERSION,
     kind: 'Binding',
@@ -139,7 +180,7 @@ export function buildBinding(
         },
       ],
     },
-    spec: buildBindingSpec(destinations, workload),
+    spec,
   };
 }
 

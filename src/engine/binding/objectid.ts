@@ -23,7 +23,9 @@ export interface ObjectId extends ObjectRef {
  * its CRD serves several versions (§2.1 quirk avoided).
  */
 export function objectKey(r: ObjectRef): string {
-  return `${r.group}/${r.resource}/${r.namespace}/${r.name}`;
+  // join builds one flat string; concatenation would keep a tree of partial strings alive in
+  // every map the key sits in.
+  return [r.group, r.resource, r.namespace, r.name].join('/');
 }
 
 /** Inverse of objectKey. */

@@ -1,92 +1,364 @@
 /**
- * Bucket indexes of the Resolver: clauses are filed under the most selective dimension they
- * constrain (group/resource, group, namespace, name, or "anything"), objects under every bucket
- * name a clause matching them could use, so either side finds its candidates by a few lookups.
+ * The Resolver's two-way index. Each clause is filed under the most selective dimension it
+ * constrains (object name, namespace, one object label, resource, group, or "anything"); each
+ * object is found under its value in every dimension, so an object change looks up only the
+ * clauses that could match it, and a policy change visits only the objects in its clauses'
+ * buckets.
+ *
+ * Objects are filed lazily: a dimension (a label key counts as one) is indexed only while some
+ * clause is filed under it, and is built by one pass over the objects when it becomes needed.
+ * Loading 10,000 objects before any policy then costs no index work, and objects are never filed
+ * under dimensions (other label keys, groups) no clause looks at.
  */
 import type { Labels } from './labelselector.js';
 import type { CompiledClause } from './match.js';
-import type { ObjectRef } from './objectid.js';
 
-export interface ClauseRef {
-  policy: string;
-  clause: CompiledClause;
+export type FixedDim = 'name' | 'namespace' | 'resource' | 'group';
+
+/** One bucket a clause is filed under; `key` is the label key for dim 'label', else ''. */
+export interface Slot {
+  readonly dim: FixedDim | 'label';
+  readonly key: string;
+  readonly value: string;
 }
 
-export const ALL = 'all';
+/** What the index needs to know about an object; `labels` must be the labels it is filed with. */
+export interface Indexable {
+  readonly group: string;
+  readonly resource: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels?: Labels;
+}
 
 /**
- * The index buckets a clause is filed under: its most selective constrained dimension, in the
- * order names, namespaces, object labels, group/resource, group (typical selectivity). No bucket at all for a clause
- * whose object selectors are all invalid: it can never match.
+ * The buckets a clause could be filed under, one alternative per dimension it constrains, in
+ * order of typical selectivity: names, namespaces, object labels (when every object selector
+ * requires one), resources (the group, if any, is checked by matching), group. Any one of them
+ * holds every object the clause matches. No alternative at all: the clause constrains nothing
+ * indexable (filed under "anything"). An alternative with no bucket: the clause's object
+ * selectors are all invalid, so it can never match.
  */
-export function clauseIndexKeys(c: CompiledClause): string[] {
+export function clauseSlotOptions(c: CompiledClause): Array<readonly Slot[]> {
   const concrete = (s: ReadonlySet<string> | undefined) => (s && !s.has('*') ? [...s] : undefined);
+  const fixed = (dim: FixedDim, values: string[]): Slot[] => values.map((value) => ({ dim, key: '', value }));
+  const out: Array<readonly Slot[]> = [];
   const names = concrete(c.objectNames);
-  if (names) return names.map((n) => `o:${n}`);
+  if (names) out.push(fixed('name', names));
   const namespaces = concrete(c.namespaces);
-  if (namespaces) return namespaces.map((n) => `n:${n}`);
+  if (namespaces) out.push(fixed('namespace', namespaces));
   const sels = c.objectSelectors;
-  if (sels && sels.every((s) => s.requiredLabel !== undefined))
-    return [...new Set(sels.map((s) => `l:${s.requiredLabel}`))];
+  if (sels && sels.every((s) => s.requiredLabel !== undefined)) {
+    const seen = new Set<string>();
+    const slots: Slot[] = [];
+    for (const s of sels) {
+      const { key, value } = s.requiredLabel!;
+      // Label keys hold no '=', so this names the (key, value) pair unambiguously.
+      if (!seen.has(`${key}=${value}`)) slots.push({ dim: 'label', key, value });
+      seen.add(`${key}=${value}`);
+    }
+    out.push(slots);
+  }
   const resources = concrete(c.resources);
-  if (resources) return resources.map((r) => `r:${c.apiGroup ?? '*'}|${r}`);
-  if (c.apiGroup !== undefined) return [`g:${c.apiGroup}`];
-  return [ALL];
-}
-
-/** The buckets that can hold clauses matching an object; they change with its labels. */
-export function objectBuckets(o: ObjectRef & { labels?: Labels }): string[] {
-  const [r, rAny, g] = cached(typeCache, o.group, o.resource, () => [
-    `r:${o.group}|${o.resource}`,
-    `r:*|${o.resource}`,
-    `g:${o.group}`,
-  ]);
-  const out = [r, rAny, g, cached(nsCache, 'n', o.namespace, () => `n:${o.namespace}`), `o:${o.name}`, ALL];
-  const labels = o.labels;
-  if (labels)
-    for (const k in labels)
-      if (Object.hasOwn(labels, k)) out.push(cached(labelCache, k, labels[k], () => `l:${k}=${labels[k]}`));
+  if (resources) out.push(fixed('resource', resources));
+  if (c.apiGroup !== undefined) out.push(fixed('group', [c.apiGroup]));
   return out;
 }
 
-/*
- * Bucket names are shared between the many objects of one type, namespace or label: built once,
- * their hashes are computed once, so filing an object costs map lookups, not string building.
- * The caches are dropped when they grow large (e.g. many one-off label values).
- */
-type Cache<T> = Map<string, Map<string, T>>;
-const typeCache: Cache<readonly string[]> = new Map();
-const nsCache: Cache<string> = new Map();
-const labelCache: Cache<string> = new Map();
-const CACHE_LIMIT = 50_000;
-let cacheSize = 0;
+/** The first (most selective) alternative of clauseSlotOptions, or 'all'. */
+export function clauseSlots(c: CompiledClause): readonly Slot[] | 'all' {
+  return clauseSlotOptions(c)[0] ?? 'all';
+}
 
-function cached<T>(cache: Cache<T>, a: string, b: string, make: () => T): T {
-  let inner = cache.get(a);
-  if (!inner) cache.set(a, (inner = new Map()));
-  let v = inner.get(b);
-  if (v === undefined) {
-    if (++cacheSize > CACHE_LIMIT) {
-      typeCache.clear();
-      nsCache.clear();
-      labelCache.clear();
-      cacheSize = 1;
-      cache.set(a, (inner = new Map()));
-    }
-    inner.set(b, (v = make()));
+const fixedValue = (o: Indexable, dim: FixedDim): string =>
+  dim === 'name' ? o.name : dim === 'namespace' ? o.namespace : dim === 'resource' ? o.resource : o.group;
+
+/** The value of label `key` in `labels`, if it has one of its own. */
+export function labelValue(labels: Labels, key: string): string | undefined {
+  return labels !== undefined && Object.hasOwn(labels, key) ? labels[key] : undefined;
+}
+
+/** value -> things, per dimension; label dimensions keyed by label key. */
+class Dims<T> {
+  readonly name = new Map<string, T>();
+  readonly namespace = new Map<string, T>();
+  readonly resource = new Map<string, T>();
+  readonly group = new Map<string, T>();
+  readonly labels = new Map<string, Map<string, T>>();
+
+  /** The value map of a dimension; created on demand when `create`. */
+  map(dim: FixedDim | 'label', key: string, create: true): Map<string, T>;
+  map(dim: FixedDim | 'label', key: string, create?: false): Map<string, T> | undefined;
+  map(dim: FixedDim | 'label', key: string, create = false): Map<string, T> | undefined {
+    if (dim !== 'label') return this[dim];
+    let m = this.labels.get(key);
+    if (!m && create) this.labels.set(key, (m = new Map()));
+    return m;
   }
-  return v;
 }
 
-export function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
-  let s = m.get(k);
-  if (!s) m.set(k, (s = new Set()));
-  s.add(v);
+/**
+ * Objects filed under string values. Most buckets of the name dimension (and of rare label
+ * values) hold one object, which is then stored as itself; a Set is made for the second.
+ */
+export class Buckets<O extends object> {
+  private readonly m = new Map<string, O | Set<O>>();
+
+  add(value: string, o: O): void {
+    const cur = this.m.get(value);
+    if (cur === undefined) this.m.set(value, o);
+    else if (cur instanceof Set) cur.add(o);
+    else if (cur !== o) this.m.set(value, new Set([cur, o]));
+  }
+
+  remove(value: string, o: O): void {
+    const cur = this.m.get(value);
+    if (cur === undefined) return;
+    if (!(cur instanceof Set)) {
+      if (cur === o) this.m.delete(value);
+    } else if (cur.delete(o)) {
+      if (cur.size === 1) this.m.set(value, cur.values().next().value!);
+      else if (!cur.size) this.m.delete(value);
+    }
+  }
+
+  /** The objects under `value` (a live view: do not change the bucket while iterating). */
+  get(value: string): Iterable<O> {
+    const cur = this.m.get(value);
+    return cur === undefined ? NONE : cur instanceof Set ? cur : [cur];
+  }
+
+  size(value: string): number {
+    const cur = this.m.get(value);
+    return cur === undefined ? 0 : cur instanceof Set ? cur.size : 1;
+  }
 }
 
-export function removeFrom<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
-  const s = m.get(k);
-  if (s && s.delete(v) && !s.size) m.delete(k);
+const NONE: readonly never[] = [];
+
+/**
+ * Clause refs `R` by bucket, and objects `O` by bucket for the dimensions in use. The namespace
+ * dimension can also be held (retainNamespaces) by users that need the objects of a namespace,
+ * e.g. to re-evaluate them when its labels change.
+ */
+export class MatchIndex<R, O extends Indexable> {
+  private readonly clauses = new Dims<R[]>();
+  private readonly anything: R[] = [];
+  /** Uses (filed clauses, namespace holds) per dimension; objects are filed while > 0. */
+  private readonly fixedUses: Record<FixedDim, number> = { name: 0, namespace: 0, resource: 0, group: 0 };
+  private readonly labelUses = new Map<string, number>();
+  private readonly fixedObjects: Record<FixedDim, Buckets<O> | undefined> = {
+    name: undefined,
+    namespace: undefined,
+    resource: undefined,
+    group: undefined,
+  };
+  private readonly labelObjects = new Map<string, Buckets<O>>();
+  /** Objects added and not removed. */
+  private objectTotal = 0;
+
+  /** @param allObjects every object currently known, to build a dimension when it comes into use */
+  constructor(private readonly allObjects: () => Iterable<O>) {}
+
+  // ---- clauses ----
+
+  addClause(slots: readonly Slot[] | 'all', ref: R): void {
+    if (slots === 'all') return void this.anything.push(ref);
+    for (const s of slots) {
+      const m = this.clauses.map(s.dim, s.key, true);
+      const list = m.get(s.value);
+      if (list) list.push(ref);
+      else m.set(s.value, [ref]);
+      this.use(s.dim, s.key, 1);
+    }
+  }
+
+  removeClause(slots: readonly Slot[] | 'all', ref: R): void {
+    if (slots === 'all') return void removeItem(this.anything, ref);
+    for (const s of slots) {
+      const m = this.clauses.map(s.dim, s.key)!;
+      const list = m.get(s.value)!;
+      removeItem(list, ref);
+      if (!list.length) {
+        m.delete(s.value);
+        if (s.dim === 'label' && !m.size) this.clauses.labels.delete(s.key);
+      }
+      this.use(s.dim, s.key, -1);
+    }
+  }
+
+  /** Appends to `out` every clause ref filed under a bucket of `o` (a ref may come twice). */
+  clausesOf(o: Indexable, out: R[]): void {
+    for (const ref of this.anything) out.push(ref);
+    pushList(this.clauses.name, o.name, out);
+    pushList(this.clauses.namespace, o.namespace, out);
+    pushList(this.clauses.resource, o.resource, out);
+    pushList(this.clauses.group, o.group, out);
+    const labels = o.labels;
+    if (labels === undefined || !this.clauses.labels.size) return;
+    for (const [key, byValue] of this.clauses.labels) {
+      const v = labelValue(labels, key);
+      if (v !== undefined) pushList(byValue, v, out);
+    }
+  }
+
+  /** True when no clause at all is filed. */
+  get empty(): boolean {
+    const c = this.clauses;
+    return (
+      !this.anything.length &&
+      !c.name.size &&
+      !c.namespace.size &&
+      !c.resource.size &&
+      !c.group.size &&
+      !c.labels.size
+    );
+  }
+
+  // ---- objects ----
+
+  /** The objects under one bucket; its dimension must be in use (a clause filed there, or a hold). */
+  objectsIn(s: Slot): Iterable<O> {
+    return this.bucketsOf(s.dim, s.key)?.get(s.value) ?? NONE;
+  }
+
+  objectCount(s: Slot): number {
+    return this.bucketsOf(s.dim, s.key)?.size(s.value) ?? 0;
+  }
+
+  /**
+   * Picks where to file a clause among its clauseSlotOptions: the alternative with the fewest
+   * objects to visit, a dimension not yet built counting as every object (building it visits
+   * them all); ties go to the earlier (typically more selective) one. With no objects yet this
+   * is the first alternative. Any choice is correct; this one keeps both policy changes (they
+   * visit the chosen buckets) and object changes (they evaluate the clauses filed under their
+   * buckets) cheap, and avoids building a dimension for a few clauses when another will do.
+   */
+  chooseSlots(options: ReadonlyArray<readonly Slot[]>): readonly Slot[] | 'all' {
+    if (!options.length) return 'all';
+    let best = options[0];
+    let bestCost = this.cost(best);
+    for (let i = 1; i < options.length && bestCost > 0; i++) {
+      const cost = this.cost(options[i]);
+      if (cost < bestCost) {
+        best = options[i];
+        bestCost = cost;
+      }
+    }
+    return best;
+  }
+
+  private cost(slots: readonly Slot[]): number {
+    let n = 0;
+    for (const s of slots) {
+      const b = this.bucketsOf(s.dim, s.key);
+      n += b ? b.size(s.value) : this.objectTotal;
+    }
+    return n;
+  }
+
+  /** The objects of a namespace; complete only while retainNamespaces() holds. */
+  objectsInNamespace(ns: string): Iterable<O> {
+    return this.fixedObjects.namespace?.get(ns) ?? NONE;
+  }
+
+  retainNamespaces(): void {
+    this.use('namespace', '', 1);
+  }
+
+  releaseNamespaces(): void {
+    this.use('namespace', '', -1);
+  }
+
+  /** Files a new object under every dimension in use. */
+  addObject(o: O): void {
+    this.objectTotal++;
+    const f = this.fixedObjects;
+    f.name?.add(o.name, o);
+    f.namespace?.add(o.namespace, o);
+    f.resource?.add(o.resource, o);
+    f.group?.add(o.group, o);
+    const labels = o.labels;
+    if (labels !== undefined && this.labelObjects.size)
+      for (const [key, b] of this.labelObjects) {
+        const v = labelValue(labels, key);
+        if (v !== undefined) b.add(v, o);
+      }
+  }
+
+  /** Unfiles an object; `o.labels` must still be the labels it was filed with. */
+  removeObject(o: O): void {
+    this.objectTotal--;
+    const f = this.fixedObjects;
+    f.name?.remove(o.name, o);
+    f.namespace?.remove(o.namespace, o);
+    f.resource?.remove(o.resource, o);
+    f.group?.remove(o.group, o);
+    const labels = o.labels;
+    if (labels !== undefined && this.labelObjects.size)
+      for (const [key, b] of this.labelObjects) {
+        const v = labelValue(labels, key);
+        if (v !== undefined) b.remove(v, o);
+      }
+  }
+
+  /** Moves an object between label buckets (name, namespace, resource and group never change). */
+  relabelObject(o: O, before: Labels, after: Labels): void {
+    if (!this.labelObjects.size) return;
+    for (const [key, b] of this.labelObjects) {
+      const was = labelValue(before, key);
+      const now = labelValue(after, key);
+      if (was === now) continue;
+      if (was !== undefined) b.remove(was, o);
+      if (now !== undefined) b.add(now, o);
+    }
+  }
+
+  /** Dimensions whose objects are filed: for tests. */
+  dimensionsInUse(): string[] {
+    const fixed = FIXED.filter((d) => this.fixedObjects[d]);
+    return [...fixed, ...[...this.labelObjects.keys()].map((k) => `label:${k}`)];
+  }
+
+  // ---- internals ----
+
+  private bucketsOf(dim: FixedDim | 'label', key: string): Buckets<O> | undefined {
+    return dim === 'label' ? this.labelObjects.get(key) : this.fixedObjects[dim];
+  }
+
+  /** Counts uses of a dimension; builds its object buckets at the first, drops them at the last. */
+  private use(dim: FixedDim | 'label', key: string, delta: 1 | -1): void {
+    const n = (dim === 'label' ? (this.labelUses.get(key) ?? 0) : this.fixedUses[dim]) + delta;
+    if (dim === 'label') {
+      if (n > 0) this.labelUses.set(key, n);
+      else this.labelUses.delete(key);
+    } else this.fixedUses[dim] = n;
+    if (delta > 0 && n === 1) {
+      const b = new Buckets<O>();
+      for (const o of this.allObjects()) {
+        const v = dim === 'label' ? labelValue(o.labels, key) : fixedValue(o, dim);
+        if (v !== undefined) b.add(v, o);
+      }
+      if (dim === 'label') this.labelObjects.set(key, b);
+      else this.fixedObjects[dim] = b;
+    } else if (n === 0) {
+      if (dim === 'label') this.labelObjects.delete(key);
+      else this.fixedObjects[dim] = undefined;
+    }
+  }
+}
+
+function pushList<R>(m: ReadonlyMap<string, R[]>, value: string, out: R[]): void {
+  if (!m.size) return;
+  const list = m.get(value);
+  if (list) for (const ref of list) out.push(ref);
+}
+
+const FIXED: readonly FixedDim[] = ['name', 'namespace', 'resource', 'group'];
+
+function removeItem<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i >= 0) list.splice(i, 1);
 }
 
 export const labelsEqual = (a: Labels, b: Labels): boolean => {
@@ -95,44 +367,3 @@ export const labelsEqual = (a: Labels, b: Labels): boolean => {
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 };
-
-/**
- * String keys filed under string buckets. Most object buckets (`o:name`, rare labels) hold one
- * key, so a lone key is stored as itself and a Set is made only for the second: 10,000 objects
- * then cost a few hundred Sets instead of tens of thousands.
- */
-export class BucketIndex {
-  private readonly buckets = new Map<string, string | Set<string>>();
-
-  add(bucket: string, key: string): void {
-    const cur = this.buckets.get(bucket);
-    if (cur === undefined) this.buckets.set(bucket, key);
-    else if (typeof cur === 'string') {
-      if (cur !== key) this.buckets.set(bucket, new Set([cur, key]));
-    } else cur.add(key);
-  }
-
-  remove(bucket: string, key: string): void {
-    const cur = this.buckets.get(bucket);
-    if (cur === undefined) return;
-    if (typeof cur === 'string') {
-      if (cur === key) this.buckets.delete(bucket);
-    } else if (cur.delete(key)) {
-      if (cur.size === 1) this.buckets.set(bucket, cur.values().next().value!);
-      else if (!cur.size) this.buckets.delete(bucket);
-    }
-  }
-
-  /** The keys in a bucket (a live view; do not change the bucket while iterating). */
-  get(bucket: string): Iterable<string> {
-    const cur = this.buckets.get(bucket);
-    return cur === undefined ? NONE : typeof cur === 'string' ? [cur] : cur;
-  }
-
-  size(bucket: string): number {
-    const cur = this.buckets.get(bucket);
-    return cur === undefined ? 0 : typeof cur === 'string' ? 1 : cur.size;
-  }
-}
-
-const NONE: readonly string[] = [];

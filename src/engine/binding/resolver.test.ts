@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BindingPolicy, DownsyncPolicyClause } from '../../api/control.js';
 import type { LabelSelector } from '../../api/meta.js';
-import { isEmptyBindingSpec } from './binding.js';
+import { buildBinding, isEmptyBindingSpec } from './binding.js';
 import { objectKey } from './objectid.js';
 import { Resolver, type ObjectRecord } from './resolver.js';
 
@@ -268,164 +268,197 @@ function randomWorld(seed: number) {
   };
 }
 
+interface OracleRun {
+  /** Names the random steps create, replace and delete policies under. */
+  policies: readonly string[];
+  steps: number;
+  /** Create every policy before the initial objects reach the resolver (else objects first). */
+  policiesFirst?: boolean;
+}
+
 describe('Resolver against a brute-force oracle (randomised, seeded)', () => {
-  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])('seed %i', (seed) => {
-    const g = randomWorld(seed);
-    const w: World = { objects: new Map(), clusters: new Map(), policies: new Map() };
-    const r = new Resolver();
-    const put = (o: ObjectRecord) => {
-      w.objects.set(objectKey(o), o);
-      r.upsertObject(o);
-    };
-    for (const ns of ['ns1', 'ns2', 'ns3']) put(g.namespace(ns));
-    for (let i = 0; i < 18; i++) put(g.newObject(`o${i}`));
-    for (const c of ['c1', 'c2', 'c3', 'c4']) {
-      const l = g.clusterLabels();
-      w.clusters.set(c, l);
-      r.upsertCluster(c, l);
-    }
-    const makePolicy = (name: string, uid: string): BindingPolicy => {
-      const objs = [...w.objects.values()];
-      const clauses = Array.from({ length: 1 + Math.floor((objs.length * 2) / 3 / 3) }, () => {
-        const o = g.pick(objs);
-        const ns = w.objects.get(
-          objectKey({ group: '', resource: 'namespaces', namespace: '', name: o.namespace }),
-        );
-        return g.clause(o, ns?.labels);
-      });
-      return {
-        apiVersion: 'control.kubestellar.io/v1alpha1',
-        kind: 'BindingPolicy',
-        metadata: { name, uid, generation: 1 },
-        spec: g.chance(0.2)
-          ? { downsync: clauses }
-          : { clusterSelectors: g.clusterSelectors(), downsync: clauses },
-      };
-    };
-    const oracle = () => new Map([...w.policies].map(([n, p]) => [n, oracleResolution(p, w)]));
-    const snapshot = (res: Map<string, OracleResolution>) =>
-      new Map(
-        [...res].map(([n, o]) => [
-          n,
-          JSON.stringify([w.policies.get(n)!.metadata.uid, o.dests, [...o.workload].sort()]),
-        ]),
-      );
-    const requests = (res: Map<string, OracleResolution>) =>
-      new Map([...w.objects.keys()].map((key) => [key, JSON.stringify(oracleRequest(key, res.values()))]));
-
-    let res = oracle();
-    let before = snapshot(res);
-    let reqBefore = requests(res);
-    let selected = 0;
-    r.takeChangedPolicies();
-    r.takeChangedRequests();
-    for (let step = 0; step < 200; step++) {
-      const x = g.pick([0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 3, 4, 5, 5, 5, 6, 7, 7, 8]);
-      const objs = [...w.objects.values()].filter((o) => o.resource !== 'namespaces');
-      switch (x) {
-        case 0: {
-          // create, or update labels/rv of an existing object
-          const o = g.chance(0.5) && objs.length ? g.bump(g.pick(objs), g.chance(0.7)) : g.newObject();
-          put(o);
-          break;
-        }
-        case 1: {
-          if (!objs.length) break;
-          const o = g.pick(objs);
-          w.objects.delete(objectKey(o));
-          r.removeObject(o);
-          break;
-        }
-        case 2: {
-          if (!objs.length) break;
-          put({ ...g.bump(g.pick(objs), false), deleting: true });
-          break;
-        }
-        case 3: {
-          const ns = g.pick(['ns1', 'ns2', 'ns3', 'ns4']);
-          const old = w.objects.get(
-            objectKey({ group: '', resource: 'namespaces', namespace: '', name: ns }),
-          );
-          put(old ? g.bump(old, true) : g.namespace(ns));
-          break;
-        }
-        case 4: {
-          const ns = g.pick(['ns1', 'ns2', 'ns3', 'ns4']);
-          const ref = { group: '', resource: 'namespaces', namespace: '', name: ns };
-          w.objects.delete(objectKey(ref));
-          r.removeObject(ref);
-          break;
-        }
-        case 5: {
-          const name = g.pick(['p1', 'p2', 'p3']);
-          const old = w.policies.get(name);
-          const p = makePolicy(name, old && g.chance(0.8) ? old.metadata.uid! : g.nextUid());
-          w.policies.set(name, p);
-          r.upsertPolicy(p);
-          break;
-        }
-        case 6: {
-          const name = g.pick(['p1', 'p2', 'p3']);
-          w.policies.delete(name);
-          if (g.chance(0.5)) r.removePolicy(name);
-          else
-            r.upsertPolicy({
-              apiVersion: 'x',
-              kind: 'BindingPolicy',
-              metadata: { name, deletionTimestamp: 'now' },
-            });
-          break;
-        }
-        case 7: {
-          const c = g.pick(['c1', 'c2', 'c3', 'c4', 'c5']);
-          const l = g.clusterLabels();
-          w.clusters.set(c, l);
-          r.upsertCluster(c, l);
-          break;
-        }
-        case 8: {
-          const c = g.pick(['c1', 'c2', 'c3', 'c4', 'c5']);
-          w.clusters.delete(c);
-          r.removeCluster(c);
-          break;
-        }
-      }
-
-      const names = r.policyNames().join();
-      if (names !== [...w.policies.keys()].sort().join())
-        expect(names).toBe([...w.policies.keys()].sort().join());
-      res = oracle();
-      for (const [name, want] of res) {
-        const got = resolverView(r, name);
-        selected += want.workload.size;
-        // Compare as text first: vitest's deep equality is too slow to call thousands of times.
-        const gotText = JSON.stringify([got.dests, [...got.workload].sort()]);
-        const wantText = JSON.stringify([want.dests, [...want.workload].sort()]);
-        if (gotText !== wantText) expect(gotText, `step ${step} policy ${name}`).toBe(wantText);
-      }
-      // Every Binding whose content changed is reported (deleted policies included).
-      const after = snapshot(res);
-      const changed = new Set(r.takeChangedPolicies());
-      for (const name of new Set([...before.keys(), ...after.keys()])) {
-        if (before.get(name) !== after.get(name) && !changed.has(name))
-          expect.fail(`step ${step}: ${name} not reported`);
-      }
-      before = after;
-      // Every object whose reported-state request changed is reported.
-      const reqAfter = requests(res);
-      const changedReq = new Set(r.takeChangedRequests());
-      for (const [key, req] of reqAfter) {
-        const got = JSON.stringify(r.reportedStateRequest(key));
-        if (got !== req) expect(got, `step ${step} request ${key}`).toBe(req);
-        if (reqBefore.get(key) !== undefined && reqBefore.get(key) !== req && !changedReq.has(key))
-          expect.fail(`step ${step}: change of the request of ${key} not reported`);
-      }
-      reqBefore = reqAfter;
-    }
-    // The random world must actually select things for the comparison to mean anything.
-    expect(selected).toBeGreaterThan(500);
-  });
+  const few: OracleRun = { policies: ['p1', 'p2', 'p3'], steps: 200 };
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])('seed %i', (seed) => runOracle(seed, few));
+  // More policies at once make the index file clauses under every kind of bucket and choose
+  // between alternatives by their current sizes; policies first make objects arrive into
+  // dimensions that are already built.
+  const many: OracleRun = { policies: ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'], steps: 150 };
+  it.each([11, 12, 13])('seed %i, six policies', (seed) => runOracle(seed, many));
+  it.each([21, 22, 23])('seed %i, six policies created before the objects', (seed) =>
+    runOracle(seed, { ...many, policiesFirst: true }),
+  );
 });
+
+function runOracle(seed: number, run: OracleRun): void {
+  const g = randomWorld(seed);
+  const w: World = { objects: new Map(), clusters: new Map(), policies: new Map() };
+  const r = new Resolver();
+  const put = (o: ObjectRecord) => {
+    w.objects.set(objectKey(o), o);
+    r.upsertObject(o);
+  };
+  // Policies first: the initial objects are known to the oracle (policies are made from them)
+  // and reach the resolver after the policies.
+  const putInitial = run.policiesFirst ? (o: ObjectRecord) => w.objects.set(objectKey(o), o) : put;
+  for (const ns of ['ns1', 'ns2', 'ns3']) putInitial(g.namespace(ns));
+  for (let i = 0; i < 18; i++) putInitial(g.newObject(`o${i}`));
+  for (const c of ['c1', 'c2', 'c3', 'c4']) {
+    const l = g.clusterLabels();
+    w.clusters.set(c, l);
+    r.upsertCluster(c, l);
+  }
+  const makePolicy = (name: string, uid: string): BindingPolicy => {
+    const objs = [...w.objects.values()];
+    const clauses = Array.from({ length: 1 + Math.floor((objs.length * 2) / 3 / 3) }, () => {
+      const o = g.pick(objs);
+      const ns = w.objects.get(
+        objectKey({ group: '', resource: 'namespaces', namespace: '', name: o.namespace }),
+      );
+      return g.clause(o, ns?.labels);
+    });
+    return {
+      apiVersion: 'control.kubestellar.io/v1alpha1',
+      kind: 'BindingPolicy',
+      metadata: { name, uid, generation: 1 },
+      spec: g.chance(0.2)
+        ? { downsync: clauses }
+        : { clusterSelectors: g.clusterSelectors(), downsync: clauses },
+    };
+  };
+  if (run.policiesFirst) {
+    for (const name of run.policies) {
+      const p = makePolicy(name, g.nextUid());
+      w.policies.set(name, p);
+      r.upsertPolicy(p);
+    }
+    for (const o of w.objects.values()) r.upsertObject(o);
+  }
+  const oracle = () => new Map([...w.policies].map(([n, p]) => [n, oracleResolution(p, w)]));
+  const snapshot = (res: Map<string, OracleResolution>) =>
+    new Map(
+      [...res].map(([n, o]) => [
+        n,
+        JSON.stringify([w.policies.get(n)!.metadata.uid, o.dests, [...o.workload].sort()]),
+      ]),
+    );
+  const requests = (res: Map<string, OracleResolution>) =>
+    new Map([...w.objects.keys()].map((key) => [key, JSON.stringify(oracleRequest(key, res.values()))]));
+
+  let res = oracle();
+  let before = snapshot(res);
+  let reqBefore = requests(res);
+  let selected = 0;
+  r.takeChangedPolicies();
+  r.takeChangedRequests();
+  for (let step = 0; step < run.steps; step++) {
+    const x = g.pick([0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 3, 4, 5, 5, 5, 6, 7, 7, 8]);
+    const objs = [...w.objects.values()].filter((o) => o.resource !== 'namespaces');
+    switch (x) {
+      case 0: {
+        // create, or update labels/rv of an existing object
+        const o = g.chance(0.5) && objs.length ? g.bump(g.pick(objs), g.chance(0.7)) : g.newObject();
+        put(o);
+        break;
+      }
+      case 1: {
+        if (!objs.length) break;
+        const o = g.pick(objs);
+        w.objects.delete(objectKey(o));
+        r.removeObject(o);
+        break;
+      }
+      case 2: {
+        if (!objs.length) break;
+        put({ ...g.bump(g.pick(objs), false), deleting: true });
+        break;
+      }
+      case 3: {
+        const ns = g.pick(['ns1', 'ns2', 'ns3', 'ns4']);
+        const old = w.objects.get(objectKey({ group: '', resource: 'namespaces', namespace: '', name: ns }));
+        put(old ? g.bump(old, true) : g.namespace(ns));
+        break;
+      }
+      case 4: {
+        const ns = g.pick(['ns1', 'ns2', 'ns3', 'ns4']);
+        const ref = { group: '', resource: 'namespaces', namespace: '', name: ns };
+        w.objects.delete(objectKey(ref));
+        r.removeObject(ref);
+        break;
+      }
+      case 5: {
+        const name = g.pick(run.policies);
+        const old = w.policies.get(name);
+        const p = makePolicy(name, old && g.chance(0.8) ? old.metadata.uid! : g.nextUid());
+        w.policies.set(name, p);
+        r.upsertPolicy(p);
+        break;
+      }
+      case 6: {
+        const name = g.pick(run.policies);
+        w.policies.delete(name);
+        if (g.chance(0.5)) r.removePolicy(name);
+        else
+          r.upsertPolicy({
+            apiVersion: 'x',
+            kind: 'BindingPolicy',
+            metadata: { name, deletionTimestamp: 'now' },
+          });
+        break;
+      }
+      case 7: {
+        const c = g.pick(['c1', 'c2', 'c3', 'c4', 'c5']);
+        const l = g.clusterLabels();
+        w.clusters.set(c, l);
+        r.upsertCluster(c, l);
+        break;
+      }
+      case 8: {
+        const c = g.pick(['c1', 'c2', 'c3', 'c4', 'c5']);
+        w.clusters.delete(c);
+        r.removeCluster(c);
+        break;
+      }
+    }
+
+    const names = r.policyNames().join();
+    if (names !== [...w.policies.keys()].sort().join())
+      expect(names).toBe([...w.policies.keys()].sort().join());
+    res = oracle();
+    for (const [name, want] of res) {
+      const got = resolverView(r, name);
+      selected += want.workload.size;
+      // Compare as text first: vitest's deep equality is too slow to call thousands of times.
+      const gotText = JSON.stringify([got.dests, [...got.workload].sort()]);
+      const wantText = JSON.stringify([want.dests, [...want.workload].sort()]);
+      if (gotText !== wantText) expect(gotText, `step ${step} policy ${name}`).toBe(wantText);
+      // The Binding (built with sort keys cached per object) is the one its resolution gives.
+      const res = r.resolution(name)!;
+      const binding = JSON.stringify(r.desiredBinding(name));
+      const fromResolution = JSON.stringify(buildBinding(res, res.destinations, res.workload.values()));
+      if (binding !== fromResolution) expect(binding, `step ${step} Binding ${name}`).toBe(fromResolution);
+    }
+    // Every Binding whose content changed is reported (deleted policies included).
+    const after = snapshot(res);
+    const changed = new Set(r.takeChangedPolicies());
+    for (const name of new Set([...before.keys(), ...after.keys()])) {
+      if (before.get(name) !== after.get(name) && !changed.has(name))
+        expect.fail(`step ${step}: ${name} not reported`);
+    }
+    before = after;
+    // Every object whose reported-state request changed is reported.
+    const reqAfter = requests(res);
+    const changedReq = new Set(r.takeChangedRequests());
+    for (const [key, req] of reqAfter) {
+      const got = JSON.stringify(r.reportedStateRequest(key));
+      if (got !== req) expect(got, `step ${step} request ${key}`).toBe(req);
+      if (reqBefore.get(key) !== undefined && reqBefore.get(key) !== req && !changedReq.has(key))
+        expect.fail(`step ${step}: change of the request of ${key} not reported`);
+    }
+    reqBefore = reqAfter;
+  }
+  // The random world must actually select things for the comparison to mean anything.
+  expect(selected).toBeGreaterThan(500);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Directed cases.
@@ -678,5 +711,50 @@ describe('Resolver (directed)', () => {
     r.upsertObject(rec({ name: 'x', group: 'example.com', resource: 'things7', namespace: 'ns9' }));
     expect(r.stats.clauseEvaluations - before).toBe(3); // p7 clause 0, p9 clause 1, wide
     expect(r.policiesOf('example.com/things7/ns9/x')).toEqual(['p7', 'p9', 'wide']);
+  });
+
+  it('orders Binding entries by the current version and resourceVersion of each object', () => {
+    const r = new Resolver();
+    const a = rec({ name: 'a', group: 'g.io', version: 'v2', resource: 'r1', kind: 'R1' });
+    const b = rec({ name: 'b', group: 'g.io', version: 'v1', resource: 'r2', kind: 'R2' });
+    r.upsertObject(a);
+    r.upsertObject(b);
+    r.upsertPolicy(bp('p', { downsync: [{ apiGroup: 'g.io' }] }));
+    r.upsertPolicy(bp('q', { downsync: [{ apiGroup: 'g.io' }], clusterSelectors: [{}] }));
+    const names = (policy: string) =>
+      r
+        .desiredBinding(policy)!
+        .spec!.workload!.namespaceScope!.map((e) => `${e.name}@${e.version}/${e.resourceVersion}`);
+    expect(names('p')).toEqual(['b@v1/1', 'a@v2/1']); // g.io/v1, Resource=r2 < g.io/v2, Resource=r1
+    r.upsertObject({ ...a, version: 'v1', resourceVersion: '5' });
+    expect(names('p')).toEqual(['a@v1/5', 'b@v1/1']);
+    expect(names('q')).toEqual(['a@v1/5', 'b@v1/1']);
+    // Both policies hold the same (unmodulated) entry content for the object.
+    expect(r.resolution('p')!.workload.get('g.io/r1/nginx/a')).toEqual(
+      r.resolution('q')!.workload.get('g.io/r1/nginx/a'),
+    );
+  });
+
+  it('keeps each policy its own modulation of a shared object', () => {
+    const r = new Resolver();
+    r.upsertObject(rec({ name: 'a' }));
+    r.upsertPolicy(bp('plain', { downsync: [{ resources: ['deployments'] }] }));
+    r.upsertPolicy(bp('co', { downsync: [{ resources: ['deployments'], createOnly: true }] }));
+    const key = 'apps/deployments/nginx/a';
+    expect(r.resolution('plain')!.workload.get(key)!.modulation.createOnly).toBe(false);
+    expect(r.resolution('co')!.workload.get(key)!.modulation.createOnly).toBe(true);
+    r.takeChangedPolicies();
+    // The plain policy turns createOnly on: its entry changes, the other one does not.
+    r.upsertPolicy(bp('plain', { downsync: [{ resources: ['deployments'], createOnly: true }] }));
+    expect(r.takeChangedPolicies()).toEqual(['plain']);
+    expect(r.resolution('plain')!.workload.get(key)!.modulation.createOnly).toBe(true);
+    r.upsertPolicy(bp('plain', { downsync: [{ resources: ['deployments'] }] }));
+    expect(r.resolution('plain')!.workload.get(key)!.modulation.createOnly).toBe(false);
+    // A new uid under the same key (deleted and re-created unseen) reaches every entry.
+    r.takeChangedPolicies();
+    r.upsertObject(rec({ name: 'a', uid: 'new-uid' }));
+    expect(r.takeChangedPolicies()).toEqual(['co', 'plain']);
+    expect(r.resolution('plain')!.workload.get(key)!.uid).toBe('new-uid');
+    expect(r.resolution('co')!.workload.get(key)!.uid).toBe('new-uid');
   });
 });

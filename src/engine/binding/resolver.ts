@@ -5,14 +5,22 @@
  * runtime feeds events in and asks which Bindings (and which objects' reported-state requests)
  * changed.
  *
- * Cost: an object change evaluates only the clauses that could match it (clauses are indexed by
- * name, namespace, object label, group/resource, group or "anything"; see resolver-index.ts). A policy change
- * evaluates only the objects its clauses could match. A cluster change tests each policy's
- * cluster selectors once; a Namespace label change re-evaluates the objects in that namespace.
+ * Cost (see resolver-index.ts): an object change evaluates only the clauses filed under its name,
+ * namespace, labels, resource or group (or under "anything"), plus the policies holding it. A
+ * policy change evaluates only the objects in its clauses' buckets. A cluster change tests each
+ * policy's cluster selectors once; a Namespace label change re-evaluates the objects in that
+ * namespace when some clause has namespace selectors. Records and their labels are taken as
+ * immutable snapshots (as informer caches hand them out).
  */
 import type { BindingPolicy, Binding } from '../../api/control.js';
 import type { Labels } from './labelselector.js';
-import { buildBinding, cmp, type WorkloadEntry } from './binding.js';
+import {
+  buildBindingKeyed,
+  cmp,
+  workloadSortKey,
+  type KeyedWorkloadEntry,
+  type WorkloadEntry,
+} from './binding.js';
 import {
   compilePolicy,
   clusterMatches,
@@ -25,16 +33,7 @@ import {
 } from './match.js';
 import { objectKey, type ObjectId } from './objectid.js';
 import { createOnlyConflictMessage, singletonErrorMessage, type SingletonProblem } from './policy-status.js';
-import {
-  ALL,
-  addTo,
-  BucketIndex,
-  clauseIndexKeys,
-  labelsEqual,
-  objectBuckets,
-  removeFrom,
-  type ClauseRef,
-} from './resolver-index.js';
+import { clauseSlotOptions, labelsEqual, MatchIndex, type Slot } from './resolver-index.js';
 import { isExcludedResource } from './universe.js';
 
 /** A workload object as the runtime's informers see it. */
@@ -83,24 +82,75 @@ interface PolicyState {
   generation: number;
   specText: string;
   compiled: CompiledPolicy;
-  indexKeys: Array<[string, ClauseRef]>;
+  /** Per clause: its index entry and where it is filed. */
+  refs: ClauseRef[];
+  slots: Array<readonly Slot[] | 'all'>;
   destinations: Set<string>;
   workload: Map<string, WorkloadEntry>;
   /** Keys of workload entries that ask for singleton or multi-WEC status. */
   flagged: Set<string>;
+  /** Scratch of evaluateObject: the evaluation it was last touched by, and its candidate clauses. */
+  mark: number;
+  pending: CompiledClause[];
 }
 
-interface ObjState {
+interface ClauseRef {
+  policy: PolicyState;
+  clause: CompiledClause;
+}
+
+/**
+ * One workload object. It is also what matching sees (ObjInfo: its Namespace's labels are read
+ * when a clause asks for them) and what the index files (name, namespace, resource, group and
+ * labels).
+ */
+class ObjState implements ObjInfo {
+  readonly group: string;
+  readonly resource: string;
+  readonly namespace: string;
+  readonly name: string;
+  version: string;
+  kind: string;
+  /** Own copy of the record's labels: the index files the object by them. */
+  labels: Labels;
   rec: ObjectRecord;
-  /** What matching sees, built once per record (namespaceLabels follows its Namespace). */
-  info: ObjInfo;
-  /** The id every workload entry of this record shares (read-only). */
+  /** rec.uid, kept at hand: workload entries are built from the object's own fields. */
+  uid: string;
+  /** The id every workload entry of this object shares (read-only). */
   id: ObjectId;
-  /** The object-index buckets it is filed under (label buckets follow its labels). */
-  buckets: string[];
   /** resourceVersion recorded in resolutions (kept while the fingerprint is unchanged). */
   bindingRV: string;
-  policies: Set<string>;
+  /** Policies whose workload holds the object (usually a few; created with the first). */
+  holders: PolicyState[] | undefined = undefined;
+  /** workloadSortKey of its entries, built when a Binding first needs it. */
+  sortKey: string | undefined = undefined;
+  /** Its entry with no modulation, shared by every policy that holds it so (the usual case). */
+  plainEntry: WorkloadEntry | undefined = undefined;
+  /** Evaluation stamp, to visit an object once when several buckets hold it. */
+  mark = 0;
+
+  constructor(
+    readonly key: string,
+    rec: ObjectRecord,
+    private readonly nsLabels: ReadonlyMap<string, Labels>,
+  ) {
+    this.group = rec.group;
+    this.resource = rec.resource;
+    this.namespace = rec.namespace;
+    this.name = rec.name;
+    this.version = rec.version;
+    this.kind = rec.kind;
+    this.labels = copyLabels(rec.labels);
+    this.rec = rec;
+    this.uid = rec.uid;
+    this.id = idOf(rec);
+    this.bindingRV = rec.resourceVersion;
+  }
+
+  /** Labels of the object's Namespace; undefined when cluster-scoped or the Namespace is unknown. */
+  get namespaceLabels(): Labels {
+    return this.namespace ? this.nsLabels.get(this.namespace) : undefined;
+  }
 }
 
 const hasFlags = (e: WorkloadEntry) =>
@@ -108,16 +158,19 @@ const hasFlags = (e: WorkloadEntry) =>
 
 export class Resolver {
   private readonly policies = new Map<string, PolicyState>();
-  private readonly clauseIndex = new Map<string, Set<ClauseRef>>();
   private readonly objects = new Map<string, ObjState>();
-  /** Object keys by bucket: `r:group|resource`, `r:*|resource`, `g:group`, `n:ns`, `o:name`, `l:key=value`. */
-  private readonly objectIndex = new BucketIndex();
+  private readonly index = new MatchIndex<ClauseRef, ObjState>(() => this.objects.values());
   private readonly clusters = new Map<string, Labels>();
   private readonly nsLabels = new Map<string, Labels>();
   private nsSelectorClauses = 0;
   private changedPolicies = new Set<string>();
   private changedRequests = new Set<string>();
   private readonly deletingIsAbsent: boolean;
+  /** Evaluation counter behind the `mark` stamps of policies and objects. */
+  private epoch = 0;
+  /** Scratch arrays of evaluateObject (it never runs nested). */
+  private readonly scratchRefs: ClauseRef[] = [];
+  private readonly scratchPolicies: PolicyState[] = [];
   /** Work counters, for tests and benchmarks: clauses tested against objects so far. */
   readonly stats = { clauseEvaluations: 0 };
 
@@ -138,7 +191,6 @@ export class Resolver {
       old.generation = policy.metadata.generation ?? old.generation;
       return;
     }
-    if (old) this.unindexPolicy(old);
     const compiled = compilePolicy(policy);
     const state: PolicyState = old ?? {
       name,
@@ -146,14 +198,20 @@ export class Resolver {
       generation: 0,
       specText,
       compiled,
-      indexKeys: [],
+      refs: [],
+      slots: [],
       destinations: new Set(),
       workload: new Map(),
       flagged: new Set(),
+      mark: 0,
+      pending: [],
     };
+    const oldFiling = { refs: state.refs, slots: state.slots, clauses: state.compiled.clauses };
     Object.assign(state, { uid, specText, compiled, generation: policy.metadata.generation ?? 0 });
     this.policies.set(name, state);
+    // File the new clauses before unfiling the old ones, so a dimension both use stays built.
     this.indexPolicy(state);
+    if (old) this.unindex(oldFiling.refs, oldFiling.slots, oldFiling.clauses);
     // Always rewrite: the spec changed, or a re-created policy is a new owner (new uid).
     this.changedPolicies.add(name);
 
@@ -161,30 +219,39 @@ export class Resolver {
     const sels = compiled.clusterSelectors;
     if (sels.length)
       for (const [cluster, labels] of this.clusters)
-        if (sels.some((s) => s.matches(labels))) dests.add(cluster);
+        for (const s of sels)
+          if (s.matches(labels)) {
+            dests.add(cluster);
+            break;
+          }
     this.setDestinations(state, dests);
 
     const clauses = compiled.clauses;
-    const candidates = this.candidateObjects(clauses);
-    this.stats.clauseEvaluations += clauses.length * candidates.size;
-    // Entries of the old spec that are no longer candidates are dropped afterwards.
-    const seen = state.workload.size ? new Set<string>() : undefined;
-    for (const key of candidates.keys) {
-      seen?.add(key);
-      const obj = this.objects.get(key)!;
-      this.setEntry(state, key, obj, mergeMatching(clauses, obj.info));
-    }
-    if (seen)
-      for (const key of [...state.workload.keys()])
-        if (!seen.has(key)) this.setEntry(state, key, undefined, undefined);
+    const epoch = ++this.epoch;
+    let candidates = 0;
+    let matched = 0;
+    this.forCandidates(state, epoch, (obj) => {
+      candidates++;
+      const mod = mergeMatching(clauses, obj);
+      if (mod) matched++;
+      this.setEntry(state, obj, mod);
+    });
+    this.stats.clauseEvaluations += clauses.length * candidates;
+    // Entries of the old spec that are no longer candidates are dropped (candidates carry `epoch`).
+    if (state.workload.size > matched)
+      for (const key of [...state.workload.keys()]) {
+        const obj = this.objects.get(key)!;
+        if (obj.mark !== epoch) this.setEntry(state, obj, undefined);
+      }
   }
 
   removePolicy(name: string): void {
     const state = this.policies.get(name);
     if (!state) return;
-    this.unindexPolicy(state);
+    this.unindex(state.refs, state.slots, state.compiled.clauses);
     for (const key of state.workload.keys()) {
-      this.objects.get(key)?.policies.delete(name);
+      const obj = this.objects.get(key);
+      if (obj) removeHolder(obj, state);
       if (state.flagged.has(key)) this.changedRequests.add(key);
     }
     this.policies.delete(name);
@@ -194,7 +261,6 @@ export class Resolver {
   // ---- workload objects ----
 
   upsertObject(rec: ObjectRecord): void {
-    const key = objectKey(rec);
     if (rec.group === '' && rec.resource === 'namespaces')
       this.setNamespaceLabels(
         rec.name,
@@ -202,23 +268,35 @@ export class Resolver {
       );
     if (isExcludedResource(rec.group, rec.resource)) return;
     if (rec.deleting && this.deletingIsAbsent) return this.removeObject(rec);
-    const info = this.info(rec);
-    const id = idOf(rec);
+    const key = objectKey(rec);
     let obj = this.objects.get(key);
     if (!obj) {
-      obj = { rec, info, id, buckets: [], bindingRV: rec.resourceVersion, policies: new Set() };
+      obj = new ObjState(key, rec, this.nsLabels);
       this.objects.set(key, obj);
+      this.index.addObject(obj);
     } else {
       const same =
         rec.fingerprint !== undefined && rec.fingerprint === obj.rec.fingerprint && rec.uid === obj.rec.uid;
-      if (!same) obj.bindingRV = rec.resourceVersion;
+      if (!same && obj.bindingRV !== rec.resourceVersion) {
+        obj.bindingRV = rec.resourceVersion;
+        obj.sortKey = obj.plainEntry = undefined;
+      }
+      if (rec.version !== obj.version || rec.kind !== obj.kind) {
+        obj.version = rec.version;
+        obj.kind = rec.kind;
+        obj.id = idOf(rec);
+        obj.sortKey = obj.plainEntry = undefined;
+      }
+      if (rec.uid !== obj.uid) obj.plainEntry = undefined;
+      obj.rec = rec;
+      obj.uid = rec.uid;
+      if (!labelsEqual(obj.labels, rec.labels)) {
+        const labels = copyLabels(rec.labels);
+        this.index.relabelObject(obj, obj.labels, labels);
+        obj.labels = labels;
+      }
     }
-    obj.rec = rec;
-    obj.info = info;
-    obj.id = id;
-    const buckets = objectBuckets(rec);
-    this.reindexObject(key, obj, buckets);
-    this.evaluateObject(key, obj, buckets);
+    this.evaluateObject(obj);
   }
 
   removeObject(ref: { group: string; resource: string; namespace: string; name: string }): void {
@@ -227,9 +305,10 @@ export class Resolver {
       this.setNamespaceLabels(ref.name, undefined);
     const obj = this.objects.get(key);
     if (!obj) return;
-    for (const p of [...obj.policies]) this.setEntry(this.policies.get(p)!, key, undefined, undefined);
+    // setEntry replaces (never edits) the holders array, so it can be iterated as it is.
+    if (obj.holders) for (const p of obj.holders) this.setEntry(p, obj, undefined);
     this.objects.delete(key);
-    for (const b of obj.buckets) this.objectIndex.remove(b, key);
+    this.index.removeObject(obj);
   }
 
   /**
@@ -240,17 +319,12 @@ export class Resolver {
   setNamespaceLabels(namespace: string, labels: Labels): void {
     const old = this.nsLabels.get(namespace);
     if (labelsEqual(old, labels) && this.nsLabels.has(namespace) === (labels !== undefined)) return;
-    const stored = labels === undefined ? undefined : { ...labels };
-    if (stored === undefined) this.nsLabels.delete(namespace);
-    else this.nsLabels.set(namespace, stored);
-    const inside = [...this.objectIndex.get(`n:${namespace}`)];
-    if (!inside.length || !namespace) return;
-    for (const key of inside) this.objects.get(key)!.info.namespaceLabels = stored;
-    if (!this.nsSelectorClauses) return;
-    for (const key of inside) {
-      const obj = this.objects.get(key)!;
-      if (obj.rec.namespace === namespace) this.evaluateObject(key, obj, objectBuckets(obj.rec));
-    }
+    if (labels === undefined) this.nsLabels.delete(namespace);
+    else this.nsLabels.set(namespace, { ...labels });
+    // Objects read their Namespace's labels when matched; only clauses with namespace selectors
+    // look at them, and while there are any the index keeps the objects by namespace.
+    if (!namespace || !this.nsSelectorClauses) return;
+    for (const obj of this.index.objectsInNamespace(namespace)) this.evaluateObject(obj);
   }
 
   // ---- clusters ----
@@ -309,12 +383,16 @@ export class Resolver {
   /** The desired Binding of a policy, or undefined when the policy is unknown. */
   desiredBinding(name: string): Binding | undefined {
     const s = this.policies.get(name);
-    return s && buildBinding({ name, uid: s.uid }, s.destinations, s.workload.values());
+    if (!s) return undefined;
+    // Sort keys are kept per object, so the objects shared by many policies build theirs once.
+    const keyed: KeyedWorkloadEntry[] = [];
+    for (const [key, entry] of s.workload) keyed.push({ key: this.sortKeyOf(key, entry), entry });
+    return buildBindingKeyed({ name, uid: s.uid }, s.destinations, keyed);
   }
 
   /** Policies whose resolution holds the object. */
   policiesOf(key: string): string[] {
-    return [...(this.objects.get(key)?.policies ?? [])].sort(cmp);
+    return (this.objects.get(key)?.holders ?? []).map((p) => p.name).sort(cmp);
   }
 
   object(key: string): ObjectRecord | undefined {
@@ -327,8 +405,7 @@ export class Resolver {
     const qm = new Set<string>();
     let singleton = false;
     let multi = false;
-    for (const p of this.objects.get(key)?.policies ?? []) {
-      const state = this.policies.get(p)!;
+    for (const state of this.objects.get(key)?.holders ?? []) {
       const mod = state.workload.get(key)!.modulation;
       if (mod.wantSingletonReportedState) {
         singleton = true;
@@ -372,114 +449,140 @@ export class Resolver {
 
   // ---- internals ----
 
-  private info(rec: ObjectRecord): ObjInfo {
-    return {
-      group: rec.group,
-      version: rec.version,
-      resource: rec.resource,
-      kind: rec.kind,
-      namespace: rec.namespace,
-      name: rec.name,
-      labels: rec.labels,
-      namespaceLabels: rec.namespace ? this.nsLabels.get(rec.namespace) : undefined,
-    };
-  }
-
   private indexPolicy(state: PolicyState): void {
-    state.indexKeys = [];
-    for (const clause of state.compiled.clauses) {
-      const ref: ClauseRef = { policy: state.name, clause };
-      for (const k of clauseIndexKeys(clause)) {
-        addTo(this.clauseIndex, k, ref);
-        state.indexKeys.push([k, ref]);
+    const clauses = state.compiled.clauses;
+    state.refs = clauses.map((clause) => ({ policy: state, clause }));
+    state.slots = [];
+    for (let i = 0; i < clauses.length; i++) {
+      // One clause at a time: a dimension the previous one built is then cheap for the next.
+      state.slots.push(this.index.chooseSlots(clauseSlotOptions(clauses[i])));
+      this.index.addClause(state.slots[i], state.refs[i]);
+      if (clauses[i].needsNamespaceLabels) {
+        this.nsSelectorClauses++;
+        this.index.retainNamespaces();
       }
-      if (clause.needsNamespaceLabels) this.nsSelectorClauses++;
     }
   }
 
-  private unindexPolicy(state: PolicyState): void {
-    for (const [k, ref] of state.indexKeys) removeFrom(this.clauseIndex, k, ref);
-    for (const clause of state.compiled.clauses) if (clause.needsNamespaceLabels) this.nsSelectorClauses--;
-    state.indexKeys = [];
-  }
-
-  /** Object keys that the given clauses could match. */
-  private candidateObjects(clauses: readonly CompiledClause[]): { keys: Iterable<string>; size: number } {
-    const buckets: string[] = [];
-    for (const c of clauses) {
-      const keys = clauseIndexKeys(c);
-      if (keys[0] === ALL) return { keys: this.objects.keys(), size: this.objects.size };
-      for (const k of keys) if (this.objectIndex.size(k)) buckets.push(k);
+  private unindex(
+    refs: readonly ClauseRef[],
+    slots: ReadonlyArray<readonly Slot[] | 'all'>,
+    clauses: readonly CompiledClause[],
+  ): void {
+    for (let i = 0; i < refs.length; i++) {
+      this.index.removeClause(slots[i], refs[i]);
+      if (clauses[i].needsNamespaceLabels) {
+        this.nsSelectorClauses--;
+        this.index.releaseNamespaces();
+      }
     }
-    // Objects are indexed under the same bucket names clauses are filed under. One bucket (the
-    // usual case) is used as is: its keys are distinct and nothing changes the index meanwhile.
-    if (buckets.length === 1)
-      return { keys: this.objectIndex.get(buckets[0]), size: this.objectIndex.size(buckets[0]) };
-    const out = new Set<string>();
-    for (const k of buckets) for (const key of this.objectIndex.get(k)) out.add(key);
-    return { keys: out, size: out.size };
   }
 
-  /** Files the object under its current buckets (labels may have changed). */
-  private reindexObject(key: string, obj: ObjState, buckets: string[]): void {
-    const next = buckets.filter((b) => b !== ALL);
-    if (next.length === obj.buckets.length && next.every((b, i) => b === obj.buckets[i])) return;
-    for (const b of obj.buckets) this.objectIndex.remove(b, key);
-    for (const b of next) this.objectIndex.add(b, key);
-    obj.buckets = next;
+  /**
+   * Calls `visit` once for every object the policy's clauses could match, stamping each with
+   * `epoch`. The index is not changed meanwhile, so buckets are iterated as they are.
+   */
+  private forCandidates(state: PolicyState, epoch: number, visit: (obj: ObjState) => void): void {
+    const buckets: Slot[] = [];
+    for (const slots of state.slots) {
+      if (slots === 'all') {
+        for (const obj of this.objects.values()) {
+          obj.mark = epoch;
+          visit(obj);
+        }
+        return;
+      }
+      for (const s of slots) if (this.index.objectCount(s)) buckets.push(s);
+    }
+    // One bucket (the usual case) holds each object once; several may share objects.
+    const single = buckets.length === 1;
+    for (const s of buckets)
+      for (const obj of this.index.objectsIn(s)) {
+        if (!single && obj.mark === epoch) continue;
+        obj.mark = epoch;
+        visit(obj);
+      }
   }
 
   /**
    * Re-evaluates one object against the clauses filed under its buckets, and against the
    * policies holding it now (after a label change the clause that matched may sit elsewhere).
    */
-  private evaluateObject(key: string, obj: ObjState, buckets: readonly string[]): void {
-    if (!this.clauseIndex.size && !obj.policies.size) return;
-    const byPolicy = new Map<string, CompiledClause[]>();
-    for (const b of buckets) {
-      for (const ref of this.clauseIndex.get(b) ?? []) {
-        let l = byPolicy.get(ref.policy);
-        if (!l) byPolicy.set(ref.policy, (l = []));
-        if (!l.includes(ref.clause)) l.push(ref.clause);
+  private evaluateObject(obj: ObjState): void {
+    if (this.index.empty && !obj.holders) return;
+    const refs = this.scratchRefs;
+    const touched = this.scratchPolicies;
+    refs.length = 0;
+    touched.length = 0;
+    this.index.clausesOf(obj, refs);
+    const epoch = ++this.epoch;
+    for (const { policy, clause } of refs) {
+      if (policy.mark !== epoch) {
+        policy.mark = epoch;
+        policy.pending.length = 0;
+        touched.push(policy);
       }
+      if (!policy.pending.includes(clause)) policy.pending.push(clause);
     }
-    for (const p of obj.policies) if (!byPolicy.has(p)) byPolicy.set(p, []);
-    for (const [p, clauses] of byPolicy) {
+    if (obj.holders)
+      for (const policy of obj.holders)
+        if (policy.mark !== epoch) {
+          policy.mark = epoch;
+          policy.pending.length = 0;
+          touched.push(policy);
+        }
+    for (const policy of touched) {
+      const clauses = policy.pending;
       this.stats.clauseEvaluations += clauses.length;
-      this.setEntry(this.policies.get(p)!, key, obj, mergeMatching(clauses, obj.info));
+      this.setEntry(policy, obj, clauses.length ? mergeMatching(clauses, obj) : undefined);
     }
   }
 
   /** Puts the object into a policy's workload with `mod`, or takes it out when `mod` is undefined. */
-  private setEntry(
-    state: PolicyState,
-    key: string,
-    obj: ObjState | undefined,
-    mod: Modulation | undefined,
-  ): void {
+  private setEntry(state: PolicyState, obj: ObjState, mod: Modulation | undefined): void {
+    const key = obj.key;
     const old = state.workload.get(key);
-    if (!obj || !mod) {
+    if (mod === undefined) {
       if (!old) return;
       state.workload.delete(key);
-      this.objects.get(key)?.policies.delete(state.name);
+      removeHolder(obj, state);
       this.changedPolicies.add(state.name);
       if (state.flagged.delete(key)) this.changedRequests.add(key);
       return;
     }
-    const entry: WorkloadEntry = {
-      id: obj.id,
-      uid: obj.rec.uid,
-      resourceVersion: obj.bindingRV,
-      modulation: mod,
-    };
-    if (old && entryEqual(old, entry)) return;
+    const uid = obj.uid;
+    const rv = obj.bindingRV;
+    const id = obj.id;
+    const plain = isPlain(mod);
+    if (
+      old &&
+      ((plain && old === obj.plainEntry) ||
+        (old.uid === uid &&
+          old.resourceVersion === rv &&
+          old.id.version === id.version &&
+          old.id.kind === id.kind &&
+          modulationEqual(old.modulation, mod)))
+    )
+      return;
+    const entry: WorkloadEntry = plain
+      ? (obj.plainEntry ??= { id, uid, resourceVersion: rv, modulation: PLAIN })
+      : { id, uid, resourceVersion: rv, modulation: mod };
     state.workload.set(key, entry);
-    obj.policies.add(state.name);
+    // Copy on write, at the exact size: most objects have a few holders and keep them long.
+    if (!old) obj.holders = withHolder(obj.holders, state);
     this.changedPolicies.add(state.name);
-    if (hasFlags(entry)) state.flagged.add(key);
-    else state.flagged.delete(key);
-    const flagsChanged = old ? !modFlagsEqual(old, entry) : hasFlags(entry);
+    const flags = hasFlags(entry);
+    if (flags) state.flagged.add(key);
+    else if (old) state.flagged.delete(key);
+    const flagsChanged = old ? !modFlagsEqual(old, entry) : flags;
     if (flagsChanged) this.changedRequests.add(key);
+  }
+
+  /** The object's cached sort key when the entry is its current one, else the entry's own. */
+  private sortKeyOf(key: string, entry: WorkloadEntry): string {
+    const obj = this.objects.get(key);
+    if (!obj || obj.id !== entry.id || obj.bindingRV !== entry.resourceVersion) return workloadSortKey(entry);
+    return (obj.sortKey ??= workloadSortKey(entry));
   }
 
   private setDestinations(state: PolicyState, dests: Set<string>): void {
@@ -507,19 +610,42 @@ function idOf(rec: ObjectRecord): ObjectId {
   return { group, version, resource, kind, namespace, name };
 }
 
+function copyLabels(labels: Labels): Labels {
+  return labels === undefined ? undefined : { ...labels };
+}
+
+function withHolder(holders: PolicyState[] | undefined, state: PolicyState): PolicyState[] {
+  if (!holders) return [state];
+  const n = holders.length;
+  const out = new Array<PolicyState>(n + 1);
+  for (let i = 0; i < n; i++) out[i] = holders[i];
+  out[n] = state;
+  return out;
+}
+
+function removeHolder(obj: ObjState, state: PolicyState): void {
+  const holders = obj.holders;
+  if (!holders || !holders.includes(state)) return;
+  obj.holders = holders.length === 1 ? undefined : holders.filter((p) => p !== state);
+}
+
+/** The modulation of entries no clause modulates (frozen: it is shared). */
+const PLAIN: Modulation = Object.freeze({
+  createOnly: false,
+  statusCollectors: Object.freeze([]) as unknown as string[],
+  wantSingletonReportedState: false,
+  wantMultiWECReportedState: false,
+});
+
+const isPlain = (m: Modulation): boolean =>
+  !m.createOnly &&
+  !m.statusCollectors.length &&
+  !m.wantSingletonReportedState &&
+  !m.wantMultiWECReportedState;
+
 function modFlagsEqual(a: WorkloadEntry, b: WorkloadEntry): boolean {
   return (
     a.modulation.wantSingletonReportedState === b.modulation.wantSingletonReportedState &&
     a.modulation.wantMultiWECReportedState === b.modulation.wantMultiWECReportedState
-  );
-}
-
-function entryEqual(a: WorkloadEntry, b: WorkloadEntry): boolean {
-  return (
-    a.uid === b.uid &&
-    a.resourceVersion === b.resourceVersion &&
-    a.id.version === b.id.version &&
-    a.id.kind === b.id.kind &&
-    modulationEqual(a.modulation, b.modulation)
   );
 }

@@ -6,7 +6,6 @@ import {
   type WorkloadEntry,
 } from './binding.js';
 import { emptyModulation } from './match.js';
-import { BucketIndex } from './resolver-index.js';
 
 // buildBindingSpec sorts by precomputed string keys; they must order entries exactly as the
 // tuple comparators do, including GVRs or names that are prefixes of one another.
@@ -40,25 +39,5 @@ describe('buildBindingSpec sort keys', () => {
   it('sorts destinations by code unit and drops duplicates', () => {
     const spec = buildBindingSpec(['b', 'B', 'a', 'b', 'a-1'], []);
     expect(spec.destinations?.map((d) => d.clusterId)).toEqual(['B', 'a', 'a-1', 'b']);
-  });
-});
-
-describe('BucketIndex', () => {
-  it('keeps one key inline, a Set for more, and empties buckets', () => {
-    const ix = new BucketIndex();
-    ix.add('b', 'k1');
-    ix.add('b', 'k1');
-    expect([...ix.get('b')]).toEqual(['k1']);
-    ix.add('b', 'k2');
-    ix.add('b', 'k3');
-    expect(ix.size('b')).toBe(3);
-    ix.remove('b', 'k1');
-    ix.remove('b', 'k3');
-    expect([...ix.get('b')]).toEqual(['k2']);
-    ix.remove('b', 'nope');
-    expect(ix.size('b')).toBe(1);
-    ix.remove('b', 'k2');
-    expect(ix.size('b')).toBe(0);
-    expect([...ix.get('b')]).toEqual([]);
   });
 });

@@ -5,9 +5,17 @@
 import { ALWAYS_ALLOWED_GROUPS, EXCLUDED_GROUPS, EXCLUDED_GROUP_RESOURCES } from '../../api/constants.js';
 import { grKey } from './objectid.js';
 
+/** Resource names of the excluded group/resources: the `group/resource` text is built only for these. */
+const EXCLUDED_RESOURCE_NAMES: ReadonlySet<string> = new Set(
+  [...EXCLUDED_GROUP_RESOURCES].map((gr) => gr.slice(gr.lastIndexOf('/') + 1)),
+);
+
 /** True for resources that are never workload, whatever a policy says (A5). */
 export function isExcludedResource(group: string, resource: string): boolean {
-  return EXCLUDED_GROUPS.has(group) || EXCLUDED_GROUP_RESOURCES.has(grKey(group, resource));
+  return (
+    EXCLUDED_GROUPS.has(group) ||
+    (EXCLUDED_RESOURCE_NAMES.has(resource) && EXCLUDED_GROUP_RESOURCES.has(grKey(group, resource)))
+  );
 }
 
 /**
