@@ -163,7 +163,7 @@ describe('kstellar CLI, embedded provider: quickstart', () => {
 
   it('bind --wait times out with what is missing when a workload never becomes available', async () => {
     const stalled = NGINX.split('---\n')[1]
-      .replace(/name: nginx\n  namespace/, 'name: stuck\n  namespace')
+      .replace(/name: nginx\n {2}namespace/, 'name: stuck\n  namespace')
       .replace('labels: {app.kubernetes.io/name: nginx}', 'labels: {app: stuck}\n  annotations: {sim.kstellar.io/behavior: stall}');
     await i.kubectl.ok(['--context', 'wds1', 'apply', '-f', '-'], { input: stalled });
     const r = await kstellar(i, [

@@ -5,7 +5,7 @@
  * Read from the WDS and the ITS only, so it works the same on every provider.
  */
 import type { Binding, BindingPolicy, WorkStatus } from '../api/control.js';
-import { ORIGIN_BINDING_LABEL, ORIGIN_WDS_LABEL } from '../api/constants.js';
+import { ORIGIN_WDS_LABEL } from '../api/constants.js';
 import { BINDING, BINDING_POLICY, MANAGED_CLUSTER, MANIFEST_WORK, WORK_STATUS } from '../api/gvr.js';
 import type { KObject } from '../api/meta.js';
 import type { ManifestWork } from '../api/ocm.js';

@@ -4,7 +4,7 @@
  * WECs. Everything it needs to resume lives under KSTELLAR_HOME, so a restart after a crash or a
  * reboot picks up where it left off.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { NAMESPACE } from '../../api/gvr.js';
