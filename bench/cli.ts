@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kubectlPath } from '../test/helpers/tools.js';
 
 const BIN = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'bin', 'kstellar.js');
 
@@ -31,7 +32,7 @@ export async function benchCli(rounds = 3): Promise<Record<string, unknown>> {
       nodeStart.push(run(env, ['--version']));
       init.push(run(env, ['init', '--quickstart']));
       // One Deployment per round, bound to both WECs; timed from the bind command's start.
-      execFileSync('kubectl', ['--context', 'wds1', 'create', 'deployment', 'web', '--image=nginx'], { env, stdio: 'ignore' });
+      execFileSync(kubectlPath(), ['--context', 'wds1', 'create', 'deployment', 'web', '--image=nginx'], { env, stdio: 'ignore' });
       bind.push(
         run(env, ['bind', 'web', '--cluster-selector', 'location-group=edge', '--object-selector', 'app=web', '--wait', '--timeout', '30s']),
       );

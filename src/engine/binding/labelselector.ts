@@ -55,11 +55,14 @@ export function compileLabelSelector(
     return { error: 'label selector must be an object' };
   if (isEmptySelector(sel)) return EVERYTHING;
   const tests: LabelPredicate[] = [];
+  const keys: string[] = [];
+  const values: string[] = [];
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) {
     const problem =
       labelKeyProblem(k) ?? (typeof v === 'string' ? labelValueProblem(v) : 'label value must be a string');
     if (problem) return { error: problem };
-    tests.push((l) => l !== undefined && l[k] === v);
+    keys.push(k);
+    values.push(v);
   }
   for (const expr of sel.matchExpressions ?? []) {
     const key = expr?.key;
@@ -105,11 +108,31 @@ export function compileLabelSelector(
         return { error: `${JSON.stringify(expr.operator ?? '')} is not a valid label selector operator` };
     }
   }
-  const matches: LabelPredicate = tests.length === 1 ? tests[0] : (l) => tests.every((t) => t(l));
+  const matches = combine(keys, values, tests);
   const firstKey = Object.keys(sel.matchLabels ?? {}).sort()[0];
   return firstKey === undefined
     ? { empty: false, matches }
     : { empty: false, matches, requiredLabel: { key: firstKey, value: sel.matchLabels![firstKey] } };
+}
+
+/**
+ * One predicate for matchLabels (`keys[i]` must be `values[i]`) ANDed with the expression tests,
+ * specialised for the common shapes: it runs per object and clause, so it allocates nothing.
+ */
+function combine(keys: readonly string[], values: readonly string[], tests: readonly LabelPredicate[]) {
+  if (keys.length === 1 && !tests.length) {
+    const [k, v] = [keys[0], values[0]];
+    return (l: Labels) => l !== undefined && l[k] === v;
+  }
+  if (!keys.length && tests.length === 1) return tests[0];
+  return (l: Labels) => {
+    if (keys.length) {
+      if (l === undefined) return false;
+      for (let i = 0; i < keys.length; i++) if (l[keys[i]] !== values[i]) return false;
+    }
+    for (let i = 0; i < tests.length; i++) if (!tests[i](l)) return false;
+    return true;
+  };
 }
 
 /** Convenience: does `labels` match `sel`? An invalid selector matches nothing. */

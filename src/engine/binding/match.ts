@@ -80,8 +80,20 @@ export function modulationEqual(a: Modulation, b: Modulation): boolean {
     a.wantSingletonReportedState === b.wantSingletonReportedState &&
     a.wantMultiWECReportedState === b.wantMultiWECReportedState &&
     a.statusCollectors.length === b.statusCollectors.length &&
-    a.statusCollectors.every((c, i) => c === b.statusCollectors[i])
+    sameStrings(a.statusCollectors, b.statusCollectors)
   );
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether any selector matches (a loop, not `some`: this runs per object and clause). */
+export function anySelectorMatches(sels: readonly CompiledSelector[], labels: Labels): boolean {
+  for (let i = 0; i < sels.length; i++) if (sels[i].matches(labels)) return true;
+  return false;
 }
 
 const listSet = (l: readonly string[] | undefined | null): ReadonlySet<string> | undefined =>
@@ -153,9 +165,9 @@ export function clauseMatches(c: CompiledClause, o: ObjInfo): boolean {
     // Cluster-scoped objects and objects whose Namespace is unknown never pass (A3).
     if (!o.namespace || o.namespaceLabels === undefined) return false;
     const nsLabels = o.namespaceLabels;
-    if (!c.namespaceSelectors.some((s) => s.matches(nsLabels))) return false;
+    if (!anySelectorMatches(c.namespaceSelectors, nsLabels)) return false;
   }
-  if (c.objectSelectors && !c.objectSelectors.some((s) => s.matches(o.labels))) return false;
+  if (c.objectSelectors && !anySelectorMatches(c.objectSelectors, o.labels)) return false;
   return true;
 }
 
@@ -195,7 +207,7 @@ function compiledPolicy(p: BindingPolicy | CompiledPolicy): CompiledPolicy {
 
 /** Whether a cluster with these labels is a destination of the policy (selectors ORed; none = no cluster). */
 export function clusterMatches(policy: BindingPolicy | CompiledPolicy, clusterLabels: Labels): boolean {
-  return compiledPolicy(policy).clusterSelectors.some((s) => s.matches(clusterLabels ?? {}));
+  return anySelectorMatches(compiledPolicy(policy).clusterSelectors, clusterLabels ?? {});
 }
 
 /**

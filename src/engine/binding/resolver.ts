@@ -22,6 +22,7 @@ import {
   type WorkloadEntry,
 } from './binding.js';
 import {
+  anySelectorMatches,
   compilePolicy,
   clusterMatches,
   mergeMatching,
@@ -218,12 +219,9 @@ export class Resolver {
     const dests = new Set<string>();
     const sels = compiled.clusterSelectors;
     if (sels.length)
-      for (const [cluster, labels] of this.clusters)
-        for (const s of sels)
-          if (s.matches(labels)) {
-            dests.add(cluster);
-            break;
-          }
+      this.clusters.forEach((labels, cluster) => {
+        if (anySelectorMatches(sels, labels)) dests.add(cluster);
+      });
     this.setDestinations(state, dests);
 
     const clauses = compiled.clauses;
@@ -386,7 +384,7 @@ export class Resolver {
     if (!s) return undefined;
     // Sort keys are kept per object, so the objects shared by many policies build theirs once.
     const keyed: KeyedWorkloadEntry[] = [];
-    for (const [key, entry] of s.workload) keyed.push({ key: this.sortKeyOf(key, entry), entry });
+    s.workload.forEach((entry, key) => keyed.push({ key: this.sortKeyOf(key, entry), entry }));
     return buildBindingKeyed({ name, uid: s.uid }, s.destinations, keyed);
   }
 
