@@ -17,7 +17,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 function run(env: NodeJS.ProcessEnv, args: string[]): number {
   const t = performance.now();
-  execFileSync(process.execPath, [BIN, ...args], { env: { ...env, CI: 'true', NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(process.execPath, [BIN, ...args], {
+    env: { ...env, CI: 'true', NO_COLOR: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   return performance.now() - t;
 }
 
@@ -32,9 +35,22 @@ export async function benchCli(rounds = 3): Promise<Record<string, unknown>> {
       nodeStart.push(run(env, ['--version']));
       init.push(run(env, ['init', '--quickstart']));
       // One Deployment per round, bound to both WECs; timed from the bind command's start.
-      execFileSync(kubectlPath(), ['--context', 'wds1', 'create', 'deployment', 'web', '--image=nginx'], { env, stdio: 'ignore' });
+      execFileSync(kubectlPath(), ['--context', 'wds1', 'create', 'deployment', 'web', '--image=nginx'], {
+        env,
+        stdio: 'ignore',
+      });
       bind.push(
-        run(env, ['bind', 'web', '--cluster-selector', 'location-group=edge', '--object-selector', 'app=web', '--wait', '--timeout', '30s']),
+        run(env, [
+          'bind',
+          'web',
+          '--cluster-selector',
+          'location-group=edge',
+          '--object-selector',
+          'app=web',
+          '--wait',
+          '--timeout',
+          '30s',
+        ]),
       );
     } finally {
       try {

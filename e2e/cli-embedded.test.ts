@@ -96,12 +96,19 @@ describe('kstellar CLI, embedded provider: quickstart', () => {
   it('writes contexts named after spaces and WECs, mode 0600, and they work with kubectl', async () => {
     expect(statSync(i.kubeconfig).mode & 0o777).toBe(0o600);
     const cfg = parseYaml(readFileSync(i.kubeconfig, 'utf8'));
-    expect(cfg.contexts.map((c: { name: string }) => c.name).sort()).toEqual(['cluster1', 'cluster2', 'its1', 'wds1']);
+    expect(cfg.contexts.map((c: { name: string }) => c.name).sort()).toEqual([
+      'cluster1',
+      'cluster2',
+      'its1',
+      'wds1',
+    ]);
     expect(cfg['current-context']).toBe('wds1');
     const mcs = await i.kubectl.ok(['--context', 'its1', 'get', 'managedclusters', '--show-labels']);
     expect(mcs).toMatch(/cluster1 .*True.*location-group=edge/);
     expect(mcs).toMatch(/cluster2 .*True.*name=cluster2/);
-    expect(await i.kubectl.ok(['--context', 'cluster1', 'get', 'ns', 'default', '-o', 'name'])).toContain('namespace/default');
+    expect(await i.kubectl.ok(['--context', 'cluster1', 'get', 'ns', 'default', '-o', 'name'])).toContain(
+      'namespace/default',
+    );
   });
 
   it('a second init changes nothing and says so', async () => {
@@ -115,10 +122,24 @@ describe('kstellar CLI, embedded provider: quickstart', () => {
     await i.kubectl.ok(['--context', 'wds1', 'apply', '-f', '-'], { input: NGINX });
     await i.kubectl.ok(['--context', 'wds1', 'apply', '-f', '-'], { input: NGINX_POLICY });
     for (const wec of ['cluster1', 'cluster2'])
-      await eventually(async () => {
-        const r = await i.kubectl.run(['--context', wec, '-n', 'nginx', 'get', 'deploy', 'nginx', '-o', 'jsonpath={.status.availableReplicas}']);
-        return r.exitCode === 0 && r.stdout === '2';
-      }, 20_000, `nginx available in ${wec}`);
+      await eventually(
+        async () => {
+          const r = await i.kubectl.run([
+            '--context',
+            wec,
+            '-n',
+            'nginx',
+            'get',
+            'deploy',
+            'nginx',
+            '-o',
+            'jsonpath={.status.availableReplicas}',
+          ]);
+          return r.exitCode === 0 && r.stdout === '2';
+        },
+        20_000,
+        `nginx available in ${wec}`,
+      );
     const s = await kstellar(i, ['status', 'deployment/nginx', '-n', 'nginx', '-o', 'json']);
     expect(s.exitCode, s.stderr).toBe(0);
     const rows = JSON.parse(s.stdout).clusters;
@@ -137,7 +158,13 @@ describe('kstellar CLI, embedded provider: quickstart', () => {
     await i.kubectl.ok(['--context', 'wds1', 'create', 'configmap', 'settings', '--from-literal=a=1']);
     await i.kubectl.ok(['--context', 'wds1', 'label', 'configmap', 'settings', 'tier=config']);
     const dry = await kstellar(i, [
-      'bind', 'settings', '--cluster-selector', 'name=cluster1', '--object-selector', 'tier=config', '--dry-run',
+      'bind',
+      'settings',
+      '--cluster-selector',
+      'name=cluster1',
+      '--object-selector',
+      'tier=config',
+      '--dry-run',
     ]);
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(dry.stdout).toMatch(/cluster1\s+ConfigMap\s+default\s+settings/);
@@ -147,16 +174,31 @@ describe('kstellar CLI, embedded provider: quickstart', () => {
     expect(none.exitCode).not.toBe(0);
 
     const bind = await kstellar(i, [
-      'bind', 'settings', '--cluster-selector', 'name=cluster1', '--object-selector', 'tier=config', '--wait', '--timeout', '30s',
+      'bind',
+      'settings',
+      '--cluster-selector',
+      'name=cluster1',
+      '--object-selector',
+      'tier=config',
+      '--wait',
+      '--timeout',
+      '30s',
     ]);
     expect(bind.exitCode, bind.stderr).toBe(0);
     expect(bind.stderr).toContain('bindingpolicy.control.kubestellar.io/settings created');
     expect(bind.stderr).toContain('1 object(s) available in 1 cluster(s) (cluster1)');
-    expect(await i.kubectl.ok(['--context', 'cluster1', 'get', 'cm', 'settings', '-o', 'jsonpath={.data.a}'])).toBe('1');
+    expect(
+      await i.kubectl.ok(['--context', 'cluster1', 'get', 'cm', 'settings', '-o', 'jsonpath={.data.a}']),
+    ).toBe('1');
     expect((await i.kubectl.run(['--context', 'cluster2', 'get', 'cm', 'settings'])).exitCode).not.toBe(0);
 
     const again = await kstellar(i, [
-      'bind', 'settings', '--cluster-selector', 'name=cluster1', '--object-selector', 'tier=config',
+      'bind',
+      'settings',
+      '--cluster-selector',
+      'name=cluster1',
+      '--object-selector',
+      'tier=config',
     ]);
     expect(again.stderr).toContain('settings unchanged');
   });
@@ -164,10 +206,21 @@ describe('kstellar CLI, embedded provider: quickstart', () => {
   it('bind --wait times out with what is missing when a workload never becomes available', async () => {
     const stalled = NGINX.split('---\n')[1]
       .replace(/name: nginx\n {2}namespace/, 'name: stuck\n  namespace')
-      .replace('labels: {app.kubernetes.io/name: nginx}', 'labels: {app: stuck}\n  annotations: {sim.kstellar.io/behavior: stall}');
+      .replace(
+        'labels: {app.kubernetes.io/name: nginx}',
+        'labels: {app: stuck}\n  annotations: {sim.kstellar.io/behavior: stall}',
+      );
     await i.kubectl.ok(['--context', 'wds1', 'apply', '-f', '-'], { input: stalled });
     const r = await kstellar(i, [
-      'bind', 'stuck', '--cluster-selector', 'location-group=edge', '--object-selector', 'app=stuck', '--wait', '--timeout', '3s',
+      'bind',
+      'stuck',
+      '--cluster-selector',
+      'location-group=edge',
+      '--object-selector',
+      'app=stuck',
+      '--wait',
+      '--timeout',
+      '3s',
     ]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('timed out waiting for BindingPolicy stuck: 2 of 2');
@@ -175,7 +228,14 @@ describe('kstellar CLI, embedded provider: quickstart', () => {
   });
 
   it('reports bad input with a clear message and the right exit code', async () => {
-    const badSel = await kstellar(i, ['bind', 'x', '--cluster-selector', 'a in (b', '--object-selector', 'app=x']);
+    const badSel = await kstellar(i, [
+      'bind',
+      'x',
+      '--cluster-selector',
+      'a in (b',
+      '--object-selector',
+      'app=x',
+    ]);
     expect(badSel.exitCode).toBe(2);
     expect(badSel.stderr).toContain('--cluster-selector "a in (b"');
     const noObjects = await kstellar(i, ['bind', 'x', '--cluster-selector', 'a=b']);
@@ -184,7 +244,16 @@ describe('kstellar CLI, embedded provider: quickstart', () => {
     const badRes = await kstellar(i, ['bind', 'x', '--cluster-selector', 'a=b', '--resource', 'deploymnets']);
     expect(badRes.exitCode).toBe(2);
     expect(badRes.stderr).toContain('serves no resource "deploymnets"');
-    const unknownWds = await kstellar(i, ['bind', 'x', '--wds', 'nope', '--cluster-selector', 'a=b', '--object-selector', 'a=b']);
+    const unknownWds = await kstellar(i, [
+      'bind',
+      'x',
+      '--wds',
+      'nope',
+      '--cluster-selector',
+      'a=b',
+      '--object-selector',
+      'a=b',
+    ]);
     expect(unknownWds.exitCode).toBe(3);
     expect(unknownWds.stderr).toContain('there is no WDS named "nope"');
     const unknownIts = await kstellar(i, ['create', 'wds', 'wds2', '--imbs', 'nope']);
@@ -200,14 +269,18 @@ describe('kstellar CLI, embedded provider: quickstart', () => {
   it('survives kill -9 of the daemon: init resumes everything, and changes flow again', async () => {
     const pid = Number(readFileSync(join(i.home, 'daemon.pid'), 'utf8'));
     process.kill(pid, 'SIGKILL');
-    await eventually(async () => {
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }, 20_000, 'daemon gone');
+    await eventually(
+      async () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      20_000,
+      'daemon gone',
+    );
     const down = await kstellar(i, ['status']);
     expect(down.exitCode).toBe(3);
     expect(down.stderr).toContain('kstellar init');
@@ -215,15 +288,33 @@ describe('kstellar CLI, embedded provider: quickstart', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toContain('Resumed its1, wds1, cluster1, cluster2');
     // Everything is still there...
-    expect(await i.kubectl.ok(['--context', 'wds1', 'get', 'bindingpolicies', '-o', 'name'])).toContain('nginx');
-    expect(await i.kubectl.ok(['--context', 'cluster2', '-n', 'nginx', 'get', 'deploy', '-o', 'name'])).toContain('nginx');
+    expect(await i.kubectl.ok(['--context', 'wds1', 'get', 'bindingpolicies', '-o', 'name'])).toContain(
+      'nginx',
+    );
+    expect(
+      await i.kubectl.ok(['--context', 'cluster2', '-n', 'nginx', 'get', 'deploy', '-o', 'name']),
+    ).toContain('nginx');
     // ...and converging: a change made now reaches the WECs.
     await i.kubectl.ok(['--context', 'wds1', '-n', 'nginx', 'scale', 'deploy', 'nginx', '--replicas=3']);
     for (const wec of ['cluster1', 'cluster2'])
-      await eventually(async () => {
-        const out = await i.kubectl.run(['--context', wec, '-n', 'nginx', 'get', 'deploy', 'nginx', '-o', 'jsonpath={.spec.replicas}']);
-        return out.stdout === '3';
-      }, 20_000, `3 replicas in ${wec}`);
+      await eventually(
+        async () => {
+          const out = await i.kubectl.run([
+            '--context',
+            wec,
+            '-n',
+            'nginx',
+            'get',
+            'deploy',
+            'nginx',
+            '-o',
+            'jsonpath={.spec.replicas}',
+          ]);
+          return out.stdout === '3';
+        },
+        20_000,
+        `3 replicas in ${wec}`,
+      );
   });
 
   it('down asks for --yes, then removes everything; a second down is a no-op', async () => {
@@ -306,32 +397,87 @@ current-context: mine
     expect(again.stderr).toContain('already registered');
 
     const cfg = parseYaml(readFileSync(i.kubeconfig, 'utf8'));
-    expect(cfg.contexts.map((c: { name: string }) => c.name).sort()).toEqual(['edge1', 'its1', 'mine', 'wds1']);
+    expect(cfg.contexts.map((c: { name: string }) => c.name).sort()).toEqual([
+      'edge1',
+      'its1',
+      'mine',
+      'wds1',
+    ]);
     expect(cfg['current-context']).toBe('mine');
 
     await i.kubectl.ok(['--context', 'wds1', 'create', 'deployment', 'web', '--image=nginx', '--replicas=1']);
     const bind = await kstellar(i, [
-      'bind', 'web', '--cluster-selector', 'location-group=edge', '--resource', 'deploy', '--object-name', 'web', '--wait', '--timeout', '30s',
+      'bind',
+      'web',
+      '--cluster-selector',
+      'location-group=edge',
+      '--resource',
+      'deploy',
+      '--object-name',
+      'web',
+      '--wait',
+      '--timeout',
+      '30s',
     ]);
     expect(bind.exitCode, bind.stderr).toBe(0);
-    expect(await i.kubectl.ok(['--context', 'edge1', 'get', 'deploy', 'web', '-o', 'jsonpath={.status.readyReplicas}'])).toBe('1');
-    const policy = JSON.parse(await i.kubectl.ok(['--context', 'wds1', 'get', 'bindingpolicy', 'web', '-o', 'json']));
+    expect(
+      await i.kubectl.ok([
+        '--context',
+        'edge1',
+        'get',
+        'deploy',
+        'web',
+        '-o',
+        'jsonpath={.status.readyReplicas}',
+      ]),
+    ).toBe('1');
+    const policy = JSON.parse(
+      await i.kubectl.ok(['--context', 'wds1', 'get', 'bindingpolicy', 'web', '-o', 'json']),
+    );
     expect(policy.spec.downsync[0].resources).toEqual(['deployments']);
 
     // An existing cluster (here a separate `kstellar space serve` process) registered from its
     // kubeconfig: the daemon runs only the agent for it, and objects arrive there.
     const ext = await startSpaceProcess({ dataDir: join(i.scratch, 'ext'), name: 'ext1' });
     try {
-      const bad = await kstellar(i, ['register-wec', 'ext1', '--kubeconfig', ext.kubeconfig, '--context', 'nope']);
+      const bad = await kstellar(i, [
+        'register-wec',
+        'ext1',
+        '--kubeconfig',
+        ext.kubeconfig,
+        '--context',
+        'nope',
+      ]);
       expect(bad.exitCode).toBe(3);
       expect(bad.stderr).toContain('cannot reach cluster "ext1"');
-      const reg = await kstellar(i, ['register-wec', 'ext1', '--kubeconfig', ext.kubeconfig, '--label', 'location-group=far']);
+      const reg = await kstellar(i, [
+        'register-wec',
+        'ext1',
+        '--kubeconfig',
+        ext.kubeconfig,
+        '--label',
+        'location-group=far',
+      ]);
       expect(reg.exitCode, reg.stderr).toBe(0);
       await i.kubectl.ok(['--context', 'wds1', 'create', 'configmap', 'far-away', '--from-literal=x=1']);
-      const far = await kstellar(i, ['bind', 'far', '--cluster-selector', 'location-group=far', '--resource', 'configmaps', '--object-name', 'far-away']);
+      const far = await kstellar(i, [
+        'bind',
+        'far',
+        '--cluster-selector',
+        'location-group=far',
+        '--resource',
+        'configmaps',
+        '--object-name',
+        'far-away',
+      ]);
       expect(far.exitCode, far.stderr).toBe(0);
       const extKubectl = new Kubectl(ext.kubeconfig, join(i.scratch, 'ext-kubectl'));
-      await eventually(async () => (await extKubectl.run(['get', 'cm', 'far-away', '-o', 'jsonpath={.data.x}'])).stdout === '1', 20_000, 'ConfigMap in the existing cluster');
+      await eventually(
+        async () =>
+          (await extKubectl.run(['get', 'cm', 'far-away', '-o', 'jsonpath={.data.x}'])).stdout === '1',
+        20_000,
+        'ConfigMap in the existing cluster',
+      );
       expect((await i.kubectl.run(['--context', 'edge1', 'get', 'cm', 'far-away'])).exitCode).not.toBe(0);
       const cfgNow = parseYaml(readFileSync(i.kubeconfig, 'utf8'));
       expect(cfgNow.contexts.map((c: { name: string }) => c.name)).not.toContain('ext1');

@@ -44,7 +44,11 @@ function commandOf(argv: string[]): string | undefined {
 export async function buildProgram(argv: string[] = []): Promise<Command> {
   const wanted = commandOf(argv);
   const registers = (
-    await Promise.all(Object.entries(COMMANDS).filter(([n]) => !wanted || n === wanted).map(([, load]) => load()))
+    await Promise.all(
+      Object.entries(COMMANDS)
+        .filter(([n]) => !wanted || n === wanted)
+        .map(([, load]) => load()),
+    )
   ).flat();
   const program = baseProgram();
   for (const register of registers) register(program);

@@ -17,17 +17,36 @@ export function registerBindCommand(program: Command): void {
     .command('bind [name]')
     .description('create or update a BindingPolicy: send the objects it selects to the clusters it selects')
     .option('--wds <name>', 'the WDS (default: the only one)')
-    .option('--cluster-selector <selector>', 'clusters by ManagedCluster labels, kubectl syntax; repeat to OR', collect, [])
+    .option(
+      '--cluster-selector <selector>',
+      'clusters by ManagedCluster labels, kubectl syntax; repeat to OR',
+      collect,
+      [],
+    )
     .option('--object-selector <selector>', 'objects by labels, kubectl syntax; repeat to OR', collect, [])
-    .option('--resource <resource>', 'resource names (deployments, deploy, Deployment, *); repeatable', collect, [])
+    .option(
+      '--resource <resource>',
+      'resource names (deployments, deploy, Deployment, *); repeatable',
+      collect,
+      [],
+    )
     .option('--api-group <group>', 'API group of --resource ("core" or "" for the core group)')
     .option('-n, --namespace <ns>', 'namespaces of the objects; repeatable', collect, [])
     .option('--object-name <name>', 'object names; repeatable', collect, [])
-    .option('--singleton-status', "copy the status from the (single) cluster back into the WDS object's .status")
+    .option(
+      '--singleton-status',
+      "copy the status from the (single) cluster back into the WDS object's .status",
+    )
     .option('--create-only', 'create the objects in the clusters but never update them afterwards')
-    .option('-f, --filename <file>', 'take the BindingPolicy from a YAML/JSON file ("-" for stdin) instead of flags')
+    .option(
+      '-f, --filename <file>',
+      'take the BindingPolicy from a YAML/JSON file ("-" for stdin) instead of flags',
+    )
     .option('--dry-run', 'print which objects would go to which clusters, changing nothing')
-    .option('--wait', 'return once every selected object is applied (and available) in every selected cluster')
+    .option(
+      '--wait',
+      'return once every selected object is applied (and available) in every selected cluster',
+    )
     .option('--timeout <duration>', 'with --wait: how long to wait', '2m')
     .option('-o, --output <format>', 'table, json or yaml')
     .action(async (nameArg: string | undefined, opts, cmd: Command) => {
@@ -36,12 +55,23 @@ export function registerBindCommand(program: Command): void {
       const ctx = providerContext(cmd);
       let policy = await usageErrors(() => {
         if (opts.filename) {
-          const p = policyFromFile(opts.filename, opts.filename === '-' ? readFileSync(0, 'utf8') : undefined);
+          const p = policyFromFile(
+            opts.filename,
+            opts.filename === '-' ? readFileSync(0, 'utf8') : undefined,
+          );
           if (nameArg && nameArg !== p.metadata?.name)
-            throw new CliError(`NAME "${nameArg}" differs from the file's policy "${p.metadata?.name}"`, ExitCode.Usage);
+            throw new CliError(
+              `NAME "${nameArg}" differs from the file's policy "${p.metadata?.name}"`,
+              ExitCode.Usage,
+            );
           return p;
         }
-        if (!nameArg) throw new CliError('give the policy NAME (or -f FILE)', ExitCode.Usage, 'e.g. kstellar bind nginx --cluster-selector location-group=edge --object-selector app=nginx');
+        if (!nameArg)
+          throw new CliError(
+            'give the policy NAME (or -f FILE)',
+            ExitCode.Usage,
+            'e.g. kstellar bind nginx --cluster-selector location-group=edge --object-selector app=nginx',
+          );
         return policyFromFlags({
           name: nameArg,
           clusterSelectors: opts.clusterSelector,
@@ -61,7 +91,10 @@ export function registerBindCommand(program: Command): void {
       const served = await discoverResources(wds);
       if (!opts.filename && opts.resource.length) {
         const resources = await usageErrors(() => resolveResources(opts.resource, served, opts.apiGroup));
-        policy = { ...policy, spec: { ...policy.spec, downsync: [{ ...policy.spec!.downsync![0], resources }] } };
+        policy = {
+          ...policy,
+          spec: { ...policy.spec, downsync: [{ ...policy.spec!.downsync![0], resources }] },
+        };
       }
       const name = policy.metadata!.name!;
 
@@ -69,7 +102,9 @@ export function registerBindCommand(program: Command): void {
         const preview = await previewPolicy(wds, its, policy, served);
         if (format !== 'table')
           return printData(format, { policy, clusters: preview.clusters, objects: preview.objects });
-        const rows = preview.objects.flatMap((o) => preview.clusters.map((c) => [c, o.kind, o.namespace, o.name]));
+        const rows = preview.objects.flatMap((o) =>
+          preview.clusters.map((c) => [c, o.kind, o.namespace, o.name]),
+        );
         ctx.ui.info(
           `BindingPolicy ${name} would bind ${preview.objects.length} object(s) to ${preview.clusters.length} cluster(s)` +
             (preview.clusters.length ? ` (${preview.clusters.join(', ')})` : '') +
@@ -83,7 +118,19 @@ export function registerBindCommand(program: Command): void {
       const result = await applyPolicy(wds, policy);
       ctx.ui.info(`bindingpolicy.control.kubestellar.io/${name} ${result} in ${wdsRec.name}`);
       if (!opts.wait) {
-        if (format !== 'table') printData(format, await wds.get({ group: 'control.kubestellar.io', version: 'v1alpha1', resource: 'bindingpolicies', namespaced: false }, name));
+        if (format !== 'table')
+          printData(
+            format,
+            await wds.get(
+              {
+                group: 'control.kubestellar.io',
+                version: 'v1alpha1',
+                resource: 'bindingpolicies',
+                namespaced: false,
+              },
+              name,
+            ),
+          );
         return;
       }
       const step = ctx.ui.step(`Waiting for ${name} to be applied everywhere`);
@@ -96,19 +143,28 @@ export function registerBindCommand(program: Command): void {
       });
       const d = res.delivery;
       if (format !== 'table')
-        printData(format, { policy: name, ok: res.ok, clusters: d.clusters, objects: d.objects.length, pending: res.pending });
+        printData(format, {
+          policy: name,
+          ok: res.ok,
+          clusters: d.clusters,
+          objects: d.objects.length,
+          pending: res.pending,
+        });
       if (res.ok) {
         step.succeed(
           `${name}: ${d.objects.length} object(s) available in ${d.clusters.length} cluster(s)` +
             (d.clusters.length ? ` (${d.clusters.join(', ')})` : ''),
         );
         if (!d.objects.length || !d.clusters.length)
-          ctx.ui.warn(`${name} selects ${d.objects.length} object(s) and ${d.clusters.length} cluster(s): nothing to deliver`);
+          ctx.ui.warn(
+            `${name} selects ${d.objects.length} object(s) and ${d.clusters.length} cluster(s): nothing to deliver`,
+          );
         return;
       }
       step.fail(`${name}: not everything is available after ${opts.timeout}`);
       if (format === 'table') {
-        if (!d.resolved) process.stderr.write('the engine has not resolved the policy yet (is the WDS engine running?)\n');
+        if (!d.resolved)
+          process.stderr.write('the engine has not resolved the policy yet (is the WDS engine running?)\n');
         for (const e of d.errors) process.stderr.write(`policy error: ${e}\n`);
         if (res.pending.length) process.stderr.write(pendingTable(res.pending) + '\n');
       }

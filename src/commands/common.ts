@@ -14,7 +14,9 @@ import { PolicyInputError } from '../operations/policy-flags.js';
 function binPath(): string {
   // dist/src/commands -> package root is three levels up; src/commands (tsx, tests) two.
   const here = dirname(fileURLToPath(import.meta.url));
-  return here.includes(`${join('dist', 'src')}`) ? join(here, '..', '..', '..', 'bin', 'kstellar.js') : join(here, '..', '..', 'bin', 'kstellar.js');
+  return here.includes(`${join('dist', 'src')}`)
+    ? join(here, '..', '..', '..', 'bin', 'kstellar.js')
+    : join(here, '..', '..', 'bin', 'kstellar.js');
 }
 
 export function providerContext(cmd: Command): ProviderContext {

@@ -7,7 +7,9 @@ import { providerContext } from './common.js';
 export function registerCtxCommand(program: Command): void {
   program
     .command('ctx [name]')
-    .description("switch the kubeconfig's current context to a space or WEC; without NAME, list kstellar's contexts")
+    .description(
+      "switch the kubeconfig's current context to a space or WEC; without NAME, list kstellar's contexts",
+    )
     .action(async (name: string | undefined, _opts, cmd: Command) => {
       const ctx = providerContext(cmd);
       if (!name) {

@@ -34,7 +34,10 @@ export function registerDownCommand(program: Command): void {
       await provider.down({ dryRun: opts.dryRun });
       if (opts.dryRun) return;
       const removed = removeContexts(ctx.kubeconfigPath, ctx.home);
-      if (removed.length) ctx.ui.step('Removing contexts').succeed(`removed contexts ${removed.join(', ')} from ${ctx.kubeconfigPath}`);
+      if (removed.length)
+        ctx.ui
+          .step('Removing contexts')
+          .succeed(`removed contexts ${removed.join(', ')} from ${ctx.kubeconfigPath}`);
       removeState(ctx.home);
       ctx.ui.info('kstellar is down.');
     });

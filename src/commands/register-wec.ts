@@ -9,7 +9,9 @@ import { collect, parseDuration, providerContext, usageErrors } from './common.j
 export function registerRegisterWecCommand(program: Command): void {
   program
     .command('register-wec <name>')
-    .description('register a workload execution cluster with an ITS (embedded provider: creates an embedded WEC)')
+    .description(
+      'register a workload execution cluster with an ITS (embedded provider: creates an embedded WEC)',
+    )
     .option('--imbs <its>', 'the ITS to register with (default: the only one)')
     .option('--its <its>', 'alias of --imbs')
     .option('-l, --label <key=value>', 'label of its ManagedCluster (repeatable)', collect, [])

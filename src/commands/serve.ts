@@ -9,11 +9,15 @@ import { kstellarHome } from '../providers/state.js';
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the embedded daemon (spaces, engines, WECs) in the foreground; `kstellar init` starts it for you')
+    .description(
+      'run the embedded daemon (spaces, engines, WECs) in the foreground; `kstellar init` starts it for you',
+    )
     .option('--home <dir>', 'KSTELLAR_HOME to serve (default: $KSTELLAR_HOME or ~/.kstellar)')
     .option('--sim-delay <ms>', 'delay before simulated workloads in embedded WECs become ready', '200')
     .addOption(
-      new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'),
+      new Option('--log-level <level>', 'log level')
+        .choices(['debug', 'info', 'warn', 'error'])
+        .default('info'),
     )
     .action(async (opts) => {
       const home = opts.home ?? kstellarHome();

@@ -15,7 +15,9 @@ const yesNo = (b: boolean | undefined) => (b === undefined ? '-' : b ? 'yes' : '
 export function registerStatusCommand(program: Command): void {
   program
     .command('status [object]')
-    .description('health of spaces, WECs and policies; with KIND/NAME, where that WDS object stands in each cluster')
+    .description(
+      'health of spaces, WECs and policies; with KIND/NAME, where that WDS object stands in each cluster',
+    )
     .option('--wds <name>', 'the WDS of the object (default: the only one)')
     .option('-n, --namespace <ns>', 'namespace of the object', 'default')
     .option('-o, --output <format>', 'table, json or yaml')
@@ -58,9 +60,18 @@ export function registerStatusCommand(program: Command): void {
     });
 }
 
-async function objectRef(wds: ReturnType<typeof clientFor>, text: string, namespace: string): Promise<ObjectRef> {
+async function objectRef(
+  wds: ReturnType<typeof clientFor>,
+  text: string,
+  namespace: string,
+): Promise<ObjectRef> {
   const m = /^([^/]+)\/([^/]+)$/.exec(text);
-  if (!m) throw new CliError(`"${text}" is not KIND/NAME`, ExitCode.Usage, 'e.g. kstellar status deployment/nginx -n default');
+  if (!m)
+    throw new CliError(
+      `"${text}" is not KIND/NAME`,
+      ExitCode.Usage,
+      'e.g. kstellar status deployment/nginx -n default',
+    );
   const [, typed, name] = m;
   const [resPart, ...groupParts] = typed.split('.');
   const group = groupParts.length ? groupParts.join('.') : undefined;
@@ -101,7 +112,14 @@ function renderSystem(s: SystemStatus): string {
     '',
     table(
       ['SPACE', 'TYPE', 'ITS', 'READY', 'URL', 'MESSAGE'],
-      s.spaces.map((x) => [x.name, x.type.toUpperCase(), x.its ?? '', x.ready ? 'True' : 'False', x.url, x.message]),
+      s.spaces.map((x) => [
+        x.name,
+        x.type.toUpperCase(),
+        x.its ?? '',
+        x.ready ? 'True' : 'False',
+        x.url,
+        x.message,
+      ]),
     ),
     '',
     s.wecs.length
@@ -114,7 +132,11 @@ function renderSystem(s: SystemStatus): string {
             w.available,
             w.lastHeartbeat,
             Object.entries(w.labels)
-              .filter(([k]) => !k.startsWith('cluster.open-cluster-management.io/') && !k.startsWith('feature.open-cluster-management.io/'))
+              .filter(
+                ([k]) =>
+                  !k.startsWith('cluster.open-cluster-management.io/') &&
+                  !k.startsWith('feature.open-cluster-management.io/'),
+              )
               .map(([k, v]) => `${k}=${v}`)
               .join(','),
             w.message,
@@ -125,7 +147,14 @@ function renderSystem(s: SystemStatus): string {
     s.policies.length
       ? table(
           ['WDS', 'POLICY', 'OBJECTS', 'CLUSTERS', 'RESOLVED', 'ERRORS'],
-          s.policies.map((p) => [p.wds, p.name, p.objects, p.clusters.join(',') || '0', p.resolved ? 'True' : 'False', p.errors.join('; ')]),
+          s.policies.map((p) => [
+            p.wds,
+            p.name,
+            p.objects,
+            p.clusters.join(',') || '0',
+            p.resolved ? 'True' : 'False',
+            p.errors.join('; '),
+          ]),
         )
       : 'No BindingPolicies.',
   ];

@@ -34,7 +34,9 @@ describe('StaticKubeConfig', () => {
     const cert = Buffer.from('CERT').toString('base64');
     const key = Buffer.from('KEY').toString('base64');
     const opts: https.RequestOptions = {};
-    await StaticKubeConfig.parse(cfg(`{client-certificate-data: ${cert}, client-key-data: ${key}}`))!.applyToHTTPSOptions(opts);
+    await StaticKubeConfig.parse(
+      cfg(`{client-certificate-data: ${cert}, client-key-data: ${key}}`),
+    )!.applyToHTTPSOptions(opts);
     expect([String(opts.cert), String(opts.key)]).toEqual(['CERT', 'KEY']);
     const basic: https.RequestOptions = {};
     await StaticKubeConfig.parse(cfg('{username: a, password: b}'))!.applyToHTTPSOptions(basic);
@@ -50,7 +52,9 @@ describe('StaticKubeConfig', () => {
   });
 
   it('reports unknown contexts and dangling references like the client-node path', () => {
-    expect(() => StaticKubeConfig.parse(cfg('{token: t}'), 'y')).toThrow(/context "y" not found .*available contexts: x/);
+    expect(() => StaticKubeConfig.parse(cfg('{token: t}'), 'y')).toThrow(
+      /context "y" not found .*available contexts: x/,
+    );
     expect(() => StaticKubeConfig.parse(cfg('{token: t}').replace('cluster: c,', 'cluster: nope,'))).toThrow(
       /refers to cluster "nope"/,
     );

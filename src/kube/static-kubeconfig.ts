@@ -80,7 +80,8 @@ export class StaticKubeConfig implements KubeConfigLike {
     } catch (e) {
       throw new KubeConfigError(`invalid kubeconfig: ${(e as Error).message}`);
     }
-    const list = <T>(k: string) => ((Array.isArray(cfg[k]) ? cfg[k] : []) as Named<T>[]).filter((x) => x?.name);
+    const list = <T>(k: string) =>
+      ((Array.isArray(cfg[k]) ? cfg[k] : []) as Named<T>[]).filter((x) => x?.name);
     const contexts = list<{ cluster?: string; user?: string }>('contexts');
     const names = contexts.map((c) => c.name);
     const wanted = context || (cfg['current-context'] as string | undefined);

@@ -24,7 +24,10 @@ export async function applyPolicy(wds: DynamicClient, policy: BindingPolicy): Pr
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }
-  const after = await wds.apply<BindingPolicy>(BINDING_POLICY, policy, { fieldManager: BIND_FIELD_MANAGER, force: true });
+  const after = await wds.apply<BindingPolicy>(BINDING_POLICY, policy, {
+    fieldManager: BIND_FIELD_MANAGER,
+    force: true,
+  });
   if (!before) return 'created';
   return after.metadata?.generation !== before.metadata?.generation ||
     JSON.stringify(after.metadata?.labels ?? {}) !== JSON.stringify(before.metadata?.labels ?? {})
@@ -82,7 +85,9 @@ export async function previewPolicy(
       if (evaluatePolicy(compiled, info)) objects.push({ ...info });
     }
   }
-  objects.sort((a, b) => `${a.kind}/${a.namespace}/${a.name}`.localeCompare(`${b.kind}/${b.namespace}/${b.name}`));
+  objects.sort((a, b) =>
+    `${a.kind}/${a.namespace}/${a.name}`.localeCompare(`${b.kind}/${b.namespace}/${b.name}`),
+  );
   return { clusters, objects };
 }
 

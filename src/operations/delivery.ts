@@ -65,27 +65,24 @@ async function snapshot(wds: DynamicClient, its: DynamicClient, wdsName: string)
   };
 }
 
-const sameObject = (
-  a: { group?: string; namespace?: string; name?: string },
-  o: ObjectRef,
-): boolean => (a.group ?? '') === o.group && (a.namespace ?? '') === o.namespace && a.name === o.name;
+const sameObject = (a: { group?: string; namespace?: string; name?: string }, o: ObjectRef): boolean =>
+  (a.group ?? '') === o.group && (a.namespace ?? '') === o.namespace && a.name === o.name;
 
 /** Objects a Binding lists, with their kinds from discovery. */
 export function bindingObjects(b: Binding, served: readonly ApiResource[]): ObjectRef[] {
   const kindOf = (group: string, resource: string) =>
     served.find((r) => r.group === group && r.resource === resource)?.kind ?? resource;
   const w = b.spec?.workload ?? {};
-  return [
-    ...(w.clusterScope ?? []).map((c) => ({ ...c, namespace: '' })),
-    ...(w.namespaceScope ?? []),
-  ].map((c) => ({
-    group: c.group,
-    version: c.version,
-    resource: c.resource,
-    kind: kindOf(c.group, c.resource),
-    namespace: c.namespace,
-    name: c.name,
-  }));
+  return [...(w.clusterScope ?? []).map((c) => ({ ...c, namespace: '' })), ...(w.namespaceScope ?? [])].map(
+    (c) => ({
+      group: c.group,
+      version: c.version,
+      resource: c.resource,
+      kind: kindOf(c.group, c.resource),
+      namespace: c.namespace,
+      name: c.name,
+    }),
+  );
 }
 
 /** One row per (object, cluster) from what the spaces hold now. */
@@ -130,7 +127,9 @@ function rowsFor(
     row.delivered = true;
     row.state = 'delivered';
     const manifest = works
-      .flatMap((w) => (w.metadata?.generation === conditionGeneration(w) ? (w.status?.resourceStatus?.manifests ?? []) : []))
+      .flatMap((w) =>
+        w.metadata?.generation === conditionGeneration(w) ? (w.status?.resourceStatus?.manifests ?? []) : [],
+      )
       .find((m) => m.resourceMeta.kind === object.kind && sameObject(m.resourceMeta, object));
     const applied = manifest?.conditions?.find((c) => c.type === 'Applied');
     if (applied?.status !== 'True') {
@@ -169,7 +168,9 @@ function rowsFor(
 
 /** The work's observed generation as the agent reports it (Applied condition). */
 function conditionGeneration(w: ManifestWork): number | undefined {
-  return w.status?.conditions?.find((c) => c.type === 'Applied')?.observedGeneration ?? w.metadata?.generation;
+  return (
+    w.status?.conditions?.find((c) => c.type === 'Applied')?.observedGeneration ?? w.metadata?.generation
+  );
 }
 
 const groupOfApiVersion = (apiVersion?: string): string =>
@@ -247,7 +248,10 @@ export async function objectDelivery(
   return rowsFor(s, wdsName, pairs, (o) => specs.get(objectText(o)));
 }
 
-async function objectSpecs(wds: DynamicClient, objects: ObjectRef[]): Promise<Map<string, Record<string, unknown>>> {
+async function objectSpecs(
+  wds: DynamicClient,
+  objects: ObjectRef[],
+): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();
   await Promise.all(
     objects

@@ -9,7 +9,11 @@ import { KubeconfigConflictError, mergeContexts } from '../providers/kubeconfig-
 import type { Inventory, ProviderContext, SpaceRecord } from '../providers/types.js';
 
 export function clientFor(kubeconfig: string): DynamicClient {
-  return DynamicClient.fromKubeConfig(kubeConfigFromString(kubeconfig), { qps: 1000, burst: 1000, userAgent: 'kstellar-cli' });
+  return DynamicClient.fromKubeConfig(kubeConfigFromString(kubeconfig), {
+    qps: 1000,
+    burst: 1000,
+    userAgent: 'kstellar-cli',
+  });
 }
 
 /** The WDS a command addresses: `--wds` if given, else the only one. */
@@ -22,7 +26,9 @@ export function pickWds(inv: Inventory, name?: string): { wds: SpaceRecord; its:
       throw new CliError(
         `there is no WDS named "${name}"`,
         ExitCode.Precondition,
-        all.length ? `WDSes: ${all.map((s) => s.name).join(', ')}` : `create one: kstellar create wds ${name}`,
+        all.length
+          ? `WDSes: ${all.map((s) => s.name).join(', ')}`
+          : `create one: kstellar create wds ${name}`,
       );
   } else if (all.length === 1) wds = all[0];
   else if (!all.length)
@@ -35,7 +41,10 @@ export function pickWds(inv: Inventory, name?: string): { wds: SpaceRecord; its:
     );
   const its = inv.spaces.find((s) => s.type === 'its' && s.name === wds!.its);
   if (!wds.ready || !wds.kubeconfig)
-    throw new CliError(`WDS ${wds.name} is not ready${wds.message ? `: ${wds.message}` : ''}`, ExitCode.Precondition);
+    throw new CliError(
+      `WDS ${wds.name} is not ready${wds.message ? `: ${wds.message}` : ''}`,
+      ExitCode.Precondition,
+    );
   if (!its?.ready || !its.kubeconfig)
     throw new CliError(`ITS ${wds.its} of WDS ${wds.name} is not ready`, ExitCode.Precondition);
   return { wds, its };
@@ -54,8 +63,13 @@ export function pickIts(inv: Inventory, name?: string): string {
     return name;
   }
   if (all.length === 1) return all[0];
-  if (!all.length) throw new CliError('there is no ITS yet', ExitCode.Precondition, 'create one: kstellar create imbs its1');
-  throw new CliError(`there are several ITSes (${all.join(', ')})`, ExitCode.Usage, 'choose one with --imbs NAME');
+  if (!all.length)
+    throw new CliError('there is no ITS yet', ExitCode.Precondition, 'create one: kstellar create imbs its1');
+  throw new CliError(
+    `there are several ITSes (${all.join(', ')})`,
+    ExitCode.Usage,
+    'choose one with --imbs NAME',
+  );
 }
 
 /** Merges a context per ready space and WEC into the user's kubeconfig; returns their names. */
@@ -70,7 +84,11 @@ export function syncContexts(ctx: ProviderContext, inv: Inventory, setCurrent?: 
     });
   } catch (e) {
     if (e instanceof KubeconfigConflictError)
-      throw new CliError(e.message, ExitCode.Precondition, 'rename or delete that context, or use another KUBECONFIG');
+      throw new CliError(
+        e.message,
+        ExitCode.Precondition,
+        'rename or delete that context, or use another KUBECONFIG',
+      );
     throw e;
   }
   return entries.map((e) => e.name);

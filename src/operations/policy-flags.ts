@@ -34,10 +34,7 @@ export function parseSelectorFlag(flag: string, value: string): LabelSelector {
   } catch (e) {
     throw new PolicyInputError(`${flag} "${value}": ${(e as Error).message}`);
   }
-  const keys = [
-    ...Object.keys(sel.matchLabels ?? {}),
-    ...(sel.matchExpressions ?? []).map((r) => r.key),
-  ];
+  const keys = [...Object.keys(sel.matchLabels ?? {}), ...(sel.matchExpressions ?? []).map((r) => r.key)];
   for (const k of keys) {
     const p = labelKeyProblem(k);
     if (p) throw new PolicyInputError(`${flag} "${value}": label key "${k}" ${p}`);
@@ -71,7 +68,9 @@ export function parseLabelFlags(values: readonly string[], flag = '--label'): Re
 /** The BindingPolicy the flags describe: one downsync clause, selectors ORed as in the API. */
 export function policyFromFlags(f: BindFlags): BindingPolicy {
   if (!NAME.test(f.name) || f.name.length > 253)
-    throw new PolicyInputError(`"${f.name}" is not a valid policy name (lower-case letters, digits, '-', '.')`);
+    throw new PolicyInputError(
+      `"${f.name}" is not a valid policy name (lower-case letters, digits, '-', '.')`,
+    );
   if (!f.clusterSelectors.length)
     throw new PolicyInputError(
       'give at least one --cluster-selector (e.g. --cluster-selector location-group=edge); a policy without one selects no cluster',
@@ -117,7 +116,9 @@ export function policyFromFile(path: string, text?: string): BindingPolicy {
     throw new PolicyInputError(`${path} must contain exactly one BindingPolicy`);
   const p = policies[0];
   if (p.apiVersion !== 'control.kubestellar.io/v1alpha1')
-    throw new PolicyInputError(`${path}: apiVersion must be control.kubestellar.io/v1alpha1, not ${p.apiVersion}`);
+    throw new PolicyInputError(
+      `${path}: apiVersion must be control.kubestellar.io/v1alpha1, not ${p.apiVersion}`,
+    );
   if (!p.metadata?.name) throw new PolicyInputError(`${path}: the BindingPolicy has no metadata.name`);
   return p;
 }
@@ -132,7 +133,9 @@ export function resolveResources(
   served: readonly ApiResource[],
   apiGroup?: string,
 ): string[] {
-  const pool = served.filter((r) => apiGroup === undefined || r.group === (apiGroup === 'core' ? '' : apiGroup));
+  const pool = served.filter(
+    (r) => apiGroup === undefined || r.group === (apiGroup === 'core' ? '' : apiGroup),
+  );
   return typed.map((t) => {
     if (t === '*') return t;
     const lc = t.toLowerCase();

@@ -35,10 +35,15 @@ export function readinessOf(
   switch (`${group}/${kind}`) {
     case 'apps/Deployment': {
       const p = cond(status, 'Progressing');
-      if (p?.status === 'False') return { state: 'failed', reason: p.message || p.reason || 'not progressing' };
+      if (p?.status === 'False')
+        return { state: 'failed', reason: p.message || p.reason || 'not progressing' };
       const want = typeof spec?.replicas === 'number' ? spec.replicas : 1;
       const avail = cond(status, 'Available');
-      if (num(status.availableReplicas) >= want && num(status.updatedReplicas) >= want && avail?.status !== 'False')
+      if (
+        num(status.availableReplicas) >= want &&
+        num(status.updatedReplicas) >= want &&
+        avail?.status !== 'False'
+      )
         return { state: 'ready' };
       return { state: 'progressing', reason: `${num(status.availableReplicas)}/${want} replicas available` };
     }
@@ -50,18 +55,21 @@ export function readinessOf(
     }
     case 'apps/DaemonSet': {
       const want = num(status.desiredNumberScheduled);
-      if (num(status.numberReady) >= want && status.desiredNumberScheduled !== undefined) return { state: 'ready' };
+      if (num(status.numberReady) >= want && status.desiredNumberScheduled !== undefined)
+        return { state: 'ready' };
       return { state: 'progressing', reason: `${num(status.numberReady)}/${want} pods ready` };
     }
     case 'batch/Job': {
       const failed = cond(status, 'Failed');
-      if (failed?.status === 'True') return { state: 'failed', reason: failed.message || failed.reason || 'job failed' };
+      if (failed?.status === 'True')
+        return { state: 'failed', reason: failed.message || failed.reason || 'job failed' };
       if (cond(status, 'Complete')?.status === 'True') return { state: 'ready' };
       return { state: 'progressing', reason: `${num(status.succeeded)} completions so far` };
     }
     case '/Pod': {
       if (status.phase === 'Succeeded') return { state: 'ready' };
-      if (status.phase === 'Failed') return { state: 'failed', reason: String(status.reason ?? 'pod failed') };
+      if (status.phase === 'Failed')
+        return { state: 'failed', reason: String(status.reason ?? 'pod failed') };
       if (cond(status, 'Ready')?.status === 'True') return { state: 'ready' };
       return { state: 'progressing', reason: `pod ${String(status.phase ?? 'Pending')}` };
     }

@@ -59,7 +59,7 @@ export async function systemStatus(inv: Inventory): Promise<SystemStatus> {
     let url: string | undefined;
     if (s.kubeconfig) {
       const c = clientFor(s.kubeconfig);
-      url = c.rest.server.toString().replace(/\/$/, "");
+      url = c.rest.server.toString().replace(/\/$/, '');
       try {
         await c.rest.requestRaw({ path: '/readyz', timeoutMs: 3000 });
       } catch (e) {
@@ -86,7 +86,11 @@ export async function systemStatus(inv: Inventory): Promise<SystemStatus> {
   return out;
 }
 
-async function wecsOf(its: ReturnType<typeof clientFor>, itsName: string, inv: Inventory): Promise<WecHealth[]> {
+async function wecsOf(
+  its: ReturnType<typeof clientFor>,
+  itsName: string,
+  inv: Inventory,
+): Promise<WecHealth[]> {
   const mcs = await its.list<KObject>(MANAGED_CLUSTER);
   return Promise.all(
     mcs.items.map(async (mc) => {

@@ -26,7 +26,10 @@ export async function makeProvider(
   opts: ProviderOptions = {},
 ): Promise<Provider> {
   if (name === 'embedded') return new (await import('./embedded/provider.js')).EmbeddedProvider(ctx);
-  return (await import('./kind/index.js')).createKindProvider(ctx, { dryRun: opts.dryRun, retain: opts.retain });
+  return (await import('./kind/index.js')).createKindProvider(ctx, {
+    dryRun: opts.dryRun,
+    retain: opts.retain,
+  });
 }
 
 /** The provider of an existing installation; a precondition error when there is none. */

@@ -33,7 +33,8 @@ function load(path: string): Document {
   if (!existsSync(path)) return new Document({ apiVersion: 'v1', kind: 'Config', preferences: {} });
   const text = readFileSync(path, 'utf8');
   const doc = parseDocument(text);
-  if (doc.errors.length) throw new KubeconfigConflictError(`${path} is not valid YAML: ${doc.errors[0].message}`);
+  if (doc.errors.length)
+    throw new KubeconfigConflictError(`${path} is not valid YAML: ${doc.errors[0].message}`);
   if (!isMap(doc.contents)) return new Document({ apiVersion: 'v1', kind: 'Config', preferences: {} });
   return doc;
 }
@@ -89,7 +90,11 @@ export function mergeContexts(
   opts: { setCurrent?: string } = {},
 ): void {
   const doc = load(path);
-  const seqs = { clusters: list(doc, 'clusters'), users: list(doc, 'users'), contexts: list(doc, 'contexts') };
+  const seqs = {
+    clusters: list(doc, 'clusters'),
+    users: list(doc, 'users'),
+    contexts: list(doc, 'contexts'),
+  };
   for (const e of entries) {
     const clashes = [
       ['context', e.name, ownerOf(seqs.contexts, e.name, 'context')],
@@ -105,7 +110,10 @@ export function mergeContexts(
   for (const e of entries) {
     const src = currentOf(e.kubeconfig);
     const id = `kstellar-${e.name}`;
-    upsert(seqs.clusters, doc, { name: id, cluster: { ...(src.cluster.cluster as object), extensions: ext } });
+    upsert(seqs.clusters, doc, {
+      name: id,
+      cluster: { ...(src.cluster.cluster as object), extensions: ext },
+    });
     upsert(seqs.users, doc, { name: id, user: { ...(src.user.user as object), extensions: ext } });
     const context: Record<string, unknown> = { cluster: id, user: id, extensions: ext };
     if (src.namespace) context.namespace = src.namespace;
@@ -119,7 +127,11 @@ export function mergeContexts(
 export function removeContexts(path: string, home: string, names?: readonly string[]): string[] {
   if (!existsSync(path)) return [];
   const doc = load(path);
-  const seqs = { clusters: list(doc, 'clusters'), users: list(doc, 'users'), contexts: list(doc, 'contexts') };
+  const seqs = {
+    clusters: list(doc, 'clusters'),
+    users: list(doc, 'users'),
+    contexts: list(doc, 'contexts'),
+  };
   const ours = ownedContexts(path, home).filter((n) => !names || names.includes(n));
   if (!ours.length) return [];
   const drop = (seq: YAMLSeq, name: string) => {
@@ -148,7 +160,9 @@ export function ownedContexts(path: string, home: string): string[] {
 /** Sets current-context; throws when the file has no such context. */
 export function useContext(path: string, name: string): void {
   const doc = load(path);
-  const names = list(doc, 'contexts').items.map((it) => (isMap(it) ? String((it as YAMLMap).get('name')) : ''));
+  const names = list(doc, 'contexts').items.map((it) =>
+    isMap(it) ? String((it as YAMLMap).get('name')) : '',
+  );
   if (!names.includes(name))
     throw new KubeconfigConflictError(
       `${path} has no context "${name}"; available: ${names.filter(Boolean).join(', ') || '(none)'}`,

@@ -74,7 +74,11 @@ export function readyCondition(obj: { status?: InstanceStatus }): Condition | un
 export const isReady = (obj: { status?: InstanceStatus }): boolean => readyCondition(obj)?.status === 'True';
 
 /** Replaces the condition of `cond.type`, keeping lastTransitionTime when the status did not change. */
-export function withCondition(conds: Condition[] | undefined, cond: Condition, now = new Date()): Condition[] {
+export function withCondition(
+  conds: Condition[] | undefined,
+  cond: Condition,
+  now = new Date(),
+): Condition[] {
   const old = conds?.find((c) => c.type === cond.type);
   const lastTransitionTime =
     old && old.status === cond.status && old.lastTransitionTime

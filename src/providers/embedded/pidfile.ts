@@ -47,4 +47,3 @@ function isZombie(pid: number): boolean {
     return false; // no procfs (macOS): trust signal 0
   }
 }
-

@@ -133,13 +133,23 @@ export class EmbeddedProvider implements Provider {
   /** After a (re)start: waits until every recorded space and WEC runs again. */
   private async waitAllReady(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
     const h = this.hosting();
-    const [cps, ecs] = await Promise.all([h.list<ControlPlane>(CONTROL_PLANE), h.list<EmbeddedCluster>(EMBEDDED_CLUSTER)]);
+    const [cps, ecs] = await Promise.all([
+      h.list<ControlPlane>(CONTROL_PLANE),
+      h.list<EmbeddedCluster>(EMBEDDED_CLUSTER),
+    ]);
     const total = cps.items.length + ecs.items.length;
     if (!total) return;
     const step = this.ctx.ui.step(`Resuming ${cps.items.length} space(s) and ${ecs.items.length} WEC(s)`);
-    for (const cp of cps.items) await this.waitReady(CONTROL_PLANE, cp.metadata!.name!, `space ${cp.metadata!.name}`, step, timeoutMs);
-    for (const ec of ecs.items) await this.waitReady(EMBEDDED_CLUSTER, ec.metadata!.name!, `WEC ${ec.metadata!.name}`, step, timeoutMs);
-    step.succeed(`Resumed ${cps.items.map((c) => c.metadata!.name).concat(ecs.items.map((e) => e.metadata!.name!)).join(', ')}`);
+    for (const cp of cps.items)
+      await this.waitReady(CONTROL_PLANE, cp.metadata!.name!, `space ${cp.metadata!.name}`, step, timeoutMs);
+    for (const ec of ecs.items)
+      await this.waitReady(EMBEDDED_CLUSTER, ec.metadata!.name!, `WEC ${ec.metadata!.name}`, step, timeoutMs);
+    step.succeed(
+      `Resumed ${cps.items
+        .map((c) => c.metadata!.name)
+        .concat(ecs.items.map((e) => e.metadata!.name!))
+        .join(', ')}`,
+    );
   }
 
   async createIts(name: string, opts: CreateSpaceOptions): Promise<Outcome> {
@@ -273,19 +283,35 @@ export class EmbeddedProvider implements Provider {
     if (opts.context) data.context = Buffer.from(opts.context).toString('base64');
     await this.hosting().create(
       SECRET,
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: secret, namespace: HOSTING_NAMESPACE }, type: 'Opaque', data },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: secret, namespace: HOSTING_NAMESPACE },
+        type: 'Opaque',
+        data,
+      },
       { namespace: HOSTING_NAMESPACE },
     );
     return secret;
   }
 
   /** Adds the given labels to an existing WEC's ManagedCluster (others it has are kept). */
-  private async relabel(name: string, its: string, ec: EmbeddedCluster, labels: Record<string, string>): Promise<boolean> {
+  private async relabel(
+    name: string,
+    its: string,
+    ec: EmbeddedCluster,
+    labels: Record<string, string>,
+  ): Promise<boolean> {
     const itsClient = await this.spaceClient(its);
     const mc = await itsClient.get<KObject>(MANAGED_CLUSTER, name);
     const missing = Object.entries(labels).filter(([k, v]) => mc.metadata?.labels?.[k] !== v);
     if (!missing.length) return false;
-    await itsClient.patch(MANAGED_CLUSTER, name, { metadata: { labels: Object.fromEntries(missing) } }, { type: 'merge' });
+    await itsClient.patch(
+      MANAGED_CLUSTER,
+      name,
+      { metadata: { labels: Object.fromEntries(missing) } },
+      { type: 'merge' },
+    );
     await this.hosting().patch(
       EMBEDDED_CLUSTER,
       name,
@@ -363,17 +389,22 @@ export class EmbeddedProvider implements Provider {
         if (isNotFound(e)) throw new CliError(`no kubeconfig for "${name}" yet`, ExitCode.Precondition);
         throw e;
       });
-    return DynamicClient.fromKubeConfig(kubeConfigFromString(Buffer.from(s.data.kubeconfig, 'base64').toString()));
+    return DynamicClient.fromKubeConfig(
+      kubeConfigFromString(Buffer.from(s.data.kubeconfig, 'base64').toString()),
+    );
   }
 
   private hosting(): DynamicClient {
     if (!this.hostingClient) {
       if (!existsSync(this.layout.hostingKubeconfig))
         throw new CliError('kstellar is not initialised', ExitCode.Precondition, 'run `kstellar init` first');
-      this.hostingClient = DynamicClient.fromKubeConfig(kubeConfigFromString(readFileSync(this.layout.hostingKubeconfig, 'utf8')), {
-        qps: 1000,
-        burst: 1000,
-      });
+      this.hostingClient = DynamicClient.fromKubeConfig(
+        kubeConfigFromString(readFileSync(this.layout.hostingKubeconfig, 'utf8')),
+        {
+          qps: 1000,
+          burst: 1000,
+        },
+      );
     }
     return this.hostingClient;
   }

@@ -84,13 +84,18 @@ export class Supervisor {
       needLeaderElection: false,
       reconcile: (key, ctx) => this.reconcile(key, ctx.signal),
     });
-    this.controlPlanes = new Informer<ControlPlane>({ client: o.hosting, resource: CONTROL_PLANE, log: o.log });
+    this.controlPlanes = new Informer<ControlPlane>({
+      client: o.hosting,
+      resource: CONTROL_PLANE,
+      log: o.log,
+    });
     this.clusters = new Informer<EmbeddedCluster>({
       client: o.hosting,
       resource: EMBEDDED_CLUSTER,
       log: o.log,
     });
-    const on = (prefix: string) => (obj: KObject) => this.controller.enqueue(`${prefix}/${obj.metadata?.name}`);
+    const on = (prefix: string) => (obj: KObject) =>
+      this.controller.enqueue(`${prefix}/${obj.metadata?.name}`);
     this.controlPlanes.addEventHandler({
       onAdd: on('cp'),
       onUpdate: (_o, n) => on('cp')(n),
@@ -109,7 +114,12 @@ export class Supervisor {
     try {
       // Ready from a previous run says nothing about this one: reset it so waiters see the resume.
       if (await this.waitForSync(signal)) {
-        const starting: Condition = { type: 'Ready', status: 'False', reason: 'Starting', message: 'starting' };
+        const starting: Condition = {
+          type: 'Ready',
+          status: 'False',
+          reason: 'Starting',
+          message: 'starting',
+        };
         await Promise.all([
           ...this.controlPlanes.cache.list().map((cp) => this.setStatus(CONTROL_PLANE, cp, starting)),
           ...this.clusters.cache.list().map((ec) => this.setStatus(EMBEDDED_CLUSTER, ec, starting)),
@@ -212,7 +222,11 @@ export class Supervisor {
     await this.publish(CONTROL_PLANE, cp, r.space!, { type: 'Ready', status: 'True', reason: 'Running' });
   }
 
-  private async ensureWds(cp: ControlPlane, key: string, signal: AbortSignal): Promise<{ requeueAfterMs?: number } | void> {
+  private async ensureWds(
+    cp: ControlPlane,
+    key: string,
+    signal: AbortSignal,
+  ): Promise<{ requeueAfterMs?: number } | void> {
     const name = cp.metadata!.name!;
     const itsName = cp.spec?.its ?? '';
     const its = this.running.get(`cp/${itsName}`);
@@ -318,12 +332,17 @@ export class Supervisor {
   }
 
   /** Runs only the agent (no simulator: real controllers run there) for an existing cluster. */
-  private async startExternalAgent(ec: EmbeddedCluster, key: string, itsKubeconfig: string): Promise<Running> {
+  private async startExternalAgent(
+    ec: EmbeddedCluster,
+    key: string,
+    itsKubeconfig: string,
+  ): Promise<Running> {
     const name = ec.metadata!.name!;
     const secret = await this.o.hosting.get<KObject>(SECRET, ec.spec.kubeconfigSecret!, {
       namespace: HOSTING_NAMESPACE,
     });
-    const text = (k: string) => (secret.data?.[k] ? Buffer.from(secret.data[k], 'base64').toString('utf8') : undefined);
+    const text = (k: string) =>
+      secret.data?.[k] ? Buffer.from(secret.data[k], 'base64').toString('utf8') : undefined;
     // What the klusterlet operator does first on a real cluster: the agent's own CRD.
     const spoke = DynamicClient.fromKubeConfig(loadAgentKubeConfig(text('kubeconfig')!, text('context')));
     try {
@@ -352,7 +371,12 @@ export class Supervisor {
   }
 
   /** Writes the kubeconfig Secret and the status (url, port, secretRef, Ready) when they differ. */
-  private async publish(res: typeof CONTROL_PLANE, obj: KObject & { status?: InstanceStatus }, space: Space, ready: Condition): Promise<void> {
+  private async publish(
+    res: typeof CONTROL_PLANE,
+    obj: KObject & { status?: InstanceStatus },
+    space: Space,
+    ready: Condition,
+  ): Promise<void> {
     const name = obj.metadata!.name!;
     const secretName = kubeconfigSecretName(name);
     const kubeconfig = space.kubeconfig();
@@ -365,7 +389,13 @@ export class Supervisor {
       if (!isNotFound(e)) throw e;
       await this.o.hosting.create(
         SECRET,
-        { apiVersion: 'v1', kind: 'Secret', metadata: { name: secretName, namespace: HOSTING_NAMESPACE }, type: 'Opaque', data },
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: secretName, namespace: HOSTING_NAMESPACE },
+          type: 'Opaque',
+          data,
+        },
         { namespace: HOSTING_NAMESPACE },
       );
     }
@@ -390,7 +420,12 @@ export class Supervisor {
       conditions: withCondition(old.conditions, cond),
     };
     if (JSON.stringify(status) === JSON.stringify(old)) return;
-    await this.o.hosting.patch(res, obj.metadata!.name!, { status }, { type: 'merge', subresource: 'status' });
+    await this.o.hosting.patch(
+      res,
+      obj.metadata!.name!,
+      { status },
+      { type: 'merge', subresource: 'status' },
+    );
   }
 }
 

@@ -282,13 +282,11 @@ export async function itsSteps(k: KindRuntime, name: string): Promise<void> {
     timeoutMs: MIN,
     observe: async () => ((await k.kube(name).get(ns)) ? 'exists' : undefined),
     act: async () => {
-      await k
-        .kube(name)
-        .apply({
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          metadata: { name: ns.name, labels: { 'app.kubernetes.io/managed-by': 'kstellar' } },
-        });
+      await k.kube(name).apply({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: ns.name, labels: { 'app.kubernetes.io/managed-by': 'kstellar' } },
+      });
     },
     verify: async () => ((await k.kube(name).get(ns)) ? true : 'not created yet'),
   });
