@@ -1,11 +1,18 @@
 import { benchSpace, benchApplyHelm } from './space.js';
 import { benchEngine } from './engine.js';
 import { benchCli } from './cli.js';
+import { benchPropagation } from './propagation.js';
 
 /** `npm run bench`: runs every benchmark once and prints the figures as JSON and as a table. */
 async function main(): Promise<void> {
   const only = process.argv[2];
-  const all: Record<string, () => Promise<Record<string, unknown>>> = { space: benchSpace, applyHelm: benchApplyHelm, engine: benchEngine, cli: () => benchCli() };
+  const all: Record<string, () => Promise<Record<string, unknown>>> = {
+    space: benchSpace,
+    applyHelm: benchApplyHelm,
+    engine: benchEngine,
+    cli: () => benchCli(),
+    propagation: () => benchPropagation(),
+  };
   const out: Record<string, unknown> = {
     date: new Date().toISOString(),
     node: process.version,
