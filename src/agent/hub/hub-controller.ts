@@ -12,7 +12,7 @@
  * `api-resource-cleanup` finalizer (without RBAC there is nothing to clean up, and a finalizer
  * would block deleting a ManagedCluster whenever this controller is not running).
  */
-import { setMaxListeners } from 'node:events';
+import { uncapped } from '../../engine/controllers/uncapped.js';
 import pino, { type Logger } from 'pino';
 import { OCM_CLUSTER_GROUP } from '../../api/constants.js';
 import { itsCrds } from '../../api/crds.js';
@@ -258,20 +258,17 @@ export function createHubController(o: HubControllerOptions): HubController {
   namespaces.addEventHandler({ onDelete: enqueueByNamespace, onUpdate: (_, n) => enqueueByNamespace(n) });
 
   const start = async (outer: AbortSignal): Promise<void> => {
-    const ac = new AbortController();
-    setMaxListeners(0, ac.signal);
-    const onAbort = () => ac.abort();
-    if (outer.aborted) ac.abort();
-    else outer.addEventListener('abort', onAbort, { once: true });
+    // Informers and controllers each listen on the signal: one without the listener cap.
+    const { signal, release } = uncapped(outer);
     try {
-      if (o.installCrds !== false) await ensureCrds(its, itsCrds(), log, ac.signal);
-      if (ac.signal.aborted) return;
+      if (o.installCrds !== false) await ensureCrds(its, itsCrds(), log, signal);
+      if (signal.aborted) return;
       const manager = new Manager({ log });
       manager.add(clusters).add(leases).add(namespaces).add(controller);
       void manager.ready().then(readyResolve);
-      await manager.start(ac.signal);
+      await manager.start(signal);
     } finally {
-      outer.removeEventListener('abort', onAbort);
+      release();
     }
   };
   return { start, ready: () => readyPromise };

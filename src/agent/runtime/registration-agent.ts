@@ -9,7 +9,7 @@
  *   the Kubernetes version, cluster claims and node resources in the status.
  * Hub credentials are given (our spaces issue tokens), so there is no CSR bootstrap.
  */
-import { setMaxListeners } from 'node:events';
+import { uncapped } from '../../engine/controllers/uncapped.js';
 import pino, { type Logger } from 'pino';
 import { MANAGED_CLUSTER, NAMESPACE } from '../../api/gvr.js';
 import type { KObject } from '../../api/meta.js';
@@ -249,19 +249,16 @@ export function createRegistrationAgent(o: RegistrationAgentOptions): Registrati
   };
 
   const start = async (outer: AbortSignal): Promise<void> => {
-    const ac = new AbortController();
-    setMaxListeners(0, ac.signal);
-    const onAbort = () => ac.abort();
-    if (outer.aborted) ac.abort();
-    else outer.addEventListener('abort', onAbort, { once: true });
+    // Informers and controllers each listen on the signal: one without the listener cap.
+    const { signal, release } = uncapped(outer);
     try {
       const manager = new Manager({ log });
       manager.add(clusters).add(controller).add(renewer);
       // The informer's first (possibly empty) list triggers nothing: queue the first pass.
       void manager.ready().then(enqueue);
-      await manager.start(ac.signal);
+      await manager.start(signal);
     } finally {
-      outer.removeEventListener('abort', onAbort);
+      release();
       joined = false;
     }
   };

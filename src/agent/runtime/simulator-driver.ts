@@ -4,7 +4,7 @@
  * with `requeueAfterMs` is looked at again then). Writes only when the status differs, so its own
  * writes come back as no-ops and never loop.
  */
-import { setMaxListeners } from 'node:events';
+import { uncapped } from '../../engine/controllers/uncapped.js';
 import pino, { type Logger } from 'pino';
 import type { KObject } from '../../api/meta.js';
 import type { DynamicClient, ResourceId } from '../../kube/dynamic.js';
@@ -129,19 +129,16 @@ export function createSimulator(o: SimulatorOptions): Simulator {
   });
 
   const start = async (outer: AbortSignal): Promise<void> => {
-    const ac = new AbortController();
-    setMaxListeners(0, ac.signal);
-    const onAbort = () => ac.abort();
-    if (outer.aborted) ac.abort();
-    else outer.addEventListener('abort', onAbort, { once: true });
+    // Informers and controllers each listen on the signal: one without the listener cap.
+    const { signal, release } = uncapped(outer);
     try {
       const manager = new Manager({ log });
       for (const inf of informers) manager.add(inf);
       manager.add(controller);
       void manager.ready().then(readyResolve);
-      await manager.start(ac.signal);
+      await manager.start(signal);
     } finally {
-      outer.removeEventListener('abort', onAbort);
+      release();
     }
   };
   return { start, ready: () => readyPromise };
