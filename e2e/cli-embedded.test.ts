@@ -88,10 +88,18 @@ describe('kstellar CLI, embedded provider: quickstart', () => {
   const i = newInstall();
 
   beforeAll(async () => {
-    const r = await kstellar(i, ['init', '--quickstart']);
+    const r = await kstellar(i, ['init', '--provider', 'embedded', '--quickstart']);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stderr).toContain('using the embedded provider');
   }, 120_000);
+
+  it('without --provider, picks the embedded provider when no container runtime answers, and says so', async () => {
+    const fresh = newInstall();
+    const docker = await execa('docker', ['info'], { reject: false, timeout: 15_000 });
+    const r = await kstellar(fresh, ['init', '--dry-run']);
+    expect(r.stderr).toContain(docker.exitCode === 0 ? 'using the kind provider' : 'using the embedded provider');
+    expect(existsSync(join(fresh.home, 'daemon.pid'))).toBe(false);
+    expect(existsSync(join(fresh.home, 'state.json'))).toBe(false);
+  });
 
   it('writes contexts named after spaces and WECs, mode 0600, and they work with kubectl', async () => {
     expect(statSync(i.kubeconfig).mode & 0o777).toBe(0o600);
