@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type Kubectl } from './helpers/kubectl.js';
+import { eventually, Kubectl } from './helpers/kubectl.js';
+import { tempDir } from '../test/helpers/space-process.js';
 import {
   EDGE,
   NAME_LABEL,
@@ -30,9 +31,18 @@ let wds: Ctx;
 let its: Ctx;
 const wec: Record<string, Ctx> = {};
 
+/**
+ * KSTELLAR_E2E_KUBECONFIG runs the same scenarios against an existing installation whose
+ * kubeconfig has the contexts wds1, its1, cluster1 and cluster2 (the kind workflow does this).
+ */
+const external = process.env.KSTELLAR_E2E_KUBECONFIG;
+
 beforeAll(async () => {
-  env = await startKubestellarEnv();
-  k = env.kubectl;
+  if (external) k = new Kubectl(external, tempDir('kstellar-e2e-external-'));
+  else {
+    env = await startKubestellarEnv();
+    k = env.kubectl;
+  }
   wds = ctx(k, 'wds1');
   its = ctx(k, 'its1');
   for (const w of WECS) wec[w] = ctx(k, w);

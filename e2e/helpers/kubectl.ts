@@ -88,7 +88,8 @@ export async function eventually<T>(
   ms = 10_000,
   what = 'condition',
 ): Promise<T> {
-  const end = Date.now() + ms;
+  // Real clusters pull images and schedule pods: KSTELLAR_E2E_TIMEOUT_SCALE stretches every wait.
+  const end = Date.now() + ms * Number(process.env.KSTELLAR_E2E_TIMEOUT_SCALE ?? 1);
   let last: unknown;
   while (Date.now() < end) {
     try {
