@@ -72,37 +72,38 @@ export function workloadSortKey(e: WorkloadEntry): string {
     : [group, '/', version, ', Resource=', resource, SEP, name, SEP, rv].join('');
 }
 
-/** A workload entry with its workloadSortKey (which callers may cache). */
-export interface KeyedWorkloadEntry {
-  key: string;
-  entry: WorkloadEntry;
+/** A workload entry that carries its workloadSortKey (e.g. cached by its maker). */
+export interface SortableWorkloadEntry extends WorkloadEntry {
+  readonly sortKey: string;
 }
 
-const byKey = (a: KeyedWorkloadEntry, b: KeyedWorkloadEntry): number =>
-  a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+const bySortKey = (a: SortableWorkloadEntry, b: SortableWorkloadEntry): number =>
+  a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0;
 
 /** Binding spec from destinations and workload entries. */
 export function buildBindingSpec(
   destinations: Iterable<string>,
   workload: Iterable<WorkloadEntry>,
 ): BindingSpec {
-  const keyed: KeyedWorkloadEntry[] = [];
-  for (const entry of workload) keyed.push({ key: workloadSortKey(entry), entry });
-  return buildBindingSpecKeyed(destinations, keyed);
+  // Keys are built once per entry, not per comparison: sorting dominates large Bindings.
+  const sortable: SortableWorkloadEntry[] = [];
+  for (const e of workload) sortable.push({ ...e, sortKey: workloadSortKey(e) });
+  return buildBindingSpecSortable(destinations, sortable);
 }
 
-/**
- * buildBindingSpec for entries whose sort keys are already known (keys come with the entries,
- * not built per comparison: sorting dominates large Bindings).
- */
-export function buildBindingSpecKeyed(
+/** buildBindingSpec for entries that already know their sort keys. */
+export function buildBindingSpecSortable(
   destinations: Iterable<string>,
-  workload: Iterable<KeyedWorkloadEntry>,
+  workload: Iterable<SortableWorkloadEntry>,
 ): BindingSpec {
-  const clusterKeyed: KeyedWorkloadEntry[] = [];
-  const namespaceKeyed: KeyedWorkloadEntry[] = [];
-  for (const k of workload) (k.entry.id.namespace ? namespaceKeyed : clusterKeyed).push(k);
-  const clusterScope = clusterKeyed.sort(byKey).map(({ entry: e }) => {
+  const clusterEntries: SortableWorkloadEntry[] = [];
+  const namespaceEntries: SortableWorkloadEntry[] = [];
+  for (const e of workload) (e.id.namespace ? namespaceEntries : clusterEntries).push(e);
+  clusterEntries.sort(bySortKey);
+  namespaceEntries.sort(bySortKey);
+  const clusterScope = new Array<ClusterScopeDownsyncClause>(clusterEntries.length);
+  for (let i = 0; i < clusterEntries.length; i++) {
+    const e = clusterEntries[i];
     const { group, version, resource, name } = e.id;
     const value: ClusterScopeDownsyncClause = {
       group,
@@ -112,9 +113,11 @@ export function buildBindingSpecKeyed(
       resourceVersion: e.resourceVersion,
     };
     addModulation(value, e.modulation);
-    return value;
-  });
-  const namespaceScope = namespaceKeyed.sort(byKey).map(({ entry: e }) => {
+    clusterScope[i] = value;
+  }
+  const namespaceScope = new Array<NamespaceScopeDownsyncClause>(namespaceEntries.length);
+  for (let i = 0; i < namespaceEntries.length; i++) {
+    const e = namespaceEntries[i];
     const { group, version, resource, namespace, name } = e.id;
     const value: NamespaceScopeDownsyncClause = {
       group,
@@ -125,8 +128,8 @@ export function buildBindingSpecKeyed(
       resourceVersion: e.resourceVersion,
     };
     addModulation(value, e.modulation);
-    return value;
-  });
+    namespaceScope[i] = value;
+  }
   // Default sort orders strings by UTF-16 code units, as cmp does.
   const unique = destinations instanceof Set ? [...destinations] : [...new Set(destinations)];
   const dests = unique.sort().map((clusterId) => ({ clusterId }));
@@ -154,13 +157,13 @@ export function buildBinding(
   return bindingOf(policy, buildBindingSpec(destinations, workload));
 }
 
-/** buildBinding for entries whose sort keys are already known. */
-export function buildBindingKeyed(
+/** buildBinding for entries that already know their sort keys. */
+export function buildBindingSortable(
   policy: { name: string; uid: string },
   destinations: Iterable<string>,
-  workload: Iterable<KeyedWorkloadEntry>,
+  workload: Iterable<SortableWorkloadEntry>,
 ): Binding {
-  return bindingOf(policy, buildBindingSpecKeyed(destinations, workload));
+  return bindingOf(policy, buildBindingSpecSortable(destinations, workload));
 }
 
 function bindingOf(policy: { name: string; uid: string }, spec: BindingSpec): Binding {

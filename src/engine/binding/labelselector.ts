@@ -12,8 +12,10 @@ export interface CompiledSelector {
   /** No matchLabels and no matchExpressions: matches every label set. */
   readonly empty: boolean;
   readonly matches: LabelPredicate;
-  /** A label every matching label set has (first matchLabels entry by key), for indexing. */
-  readonly requiredLabel?: { readonly key: string; readonly value: string };
+  /** `key=value` every matching label set has (first matchLabels entry by key), for indexing. */
+  readonly requiredLabel?: string;
+  /** The same label as key and value. */
+  readonly requiredPair?: { readonly key: string; readonly value: string };
 }
 
 const NAME_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
@@ -112,7 +114,12 @@ export function compileLabelSelector(
   const firstKey = Object.keys(sel.matchLabels ?? {}).sort()[0];
   return firstKey === undefined
     ? { empty: false, matches }
-    : { empty: false, matches, requiredLabel: { key: firstKey, value: sel.matchLabels![firstKey] } };
+    : {
+        empty: false,
+        matches,
+        requiredLabel: `${firstKey}=${sel.matchLabels![firstKey]}`,
+        requiredPair: { key: firstKey, value: sel.matchLabels![firstKey] },
+      };
 }
 
 /**

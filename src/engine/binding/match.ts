@@ -61,8 +61,15 @@ export function emptyModulation(): Modulation {
   };
 }
 
-/** OR of the flags, union of the collectors (§2.3). */
+/** OR of the flags, union of the collectors (§2.3); `a` itself when `b` adds nothing. */
 export function mergeModulation(a: Modulation, b: DownsyncModulation | Modulation): Modulation {
+  if (
+    !b.statusCollectors?.length &&
+    (a.createOnly || !b.createOnly) &&
+    (a.wantSingletonReportedState || !b.wantSingletonReportedState) &&
+    (a.wantMultiWECReportedState || !b.wantMultiWECReportedState)
+  )
+    return a;
   const collectors = b.statusCollectors?.length
     ? [...new Set([...a.statusCollectors, ...b.statusCollectors])].sort()
     : a.statusCollectors;
@@ -73,6 +80,25 @@ export function mergeModulation(a: Modulation, b: DownsyncModulation | Modulatio
     wantMultiWECReportedState: a.wantMultiWECReportedState || !!b.wantMultiWECReportedState,
   };
 }
+
+/**
+ * Clause modulations are interned (and frozen): clauses that modulate alike share one object,
+ * so the Resolver can share workload entries between the policies holding an object alike.
+ */
+const interned = new Map<string, Modulation>();
+const INTERN_LIMIT = 10_000;
+
+export function internModulation(m: Modulation): Modulation {
+  const key = `${+m.createOnly}${+m.wantSingletonReportedState}${+m.wantMultiWECReportedState}${m.statusCollectors.join('\n')}`;
+  let out = interned.get(key);
+  if (out) return out;
+  out = Object.freeze({ ...m, statusCollectors: Object.freeze([...m.statusCollectors]) as string[] });
+  if (interned.size < INTERN_LIMIT) interned.set(key, out);
+  return out;
+}
+
+/** The interned modulation of clauses that modulate nothing (the usual case). */
+export const NO_MODULATION: Modulation = internModulation(emptyModulation());
 
 export function modulationEqual(a: Modulation, b: Modulation): boolean {
   return (
@@ -137,7 +163,7 @@ export function compileClause(
     objectSelectors,
     objectNames: listSet(clause.objectNames),
     needsNamespaceLabels: namespaceSelectors !== 'any',
-    modulation: mergeModulation(emptyModulation(), clause),
+    modulation: internModulation(mergeModulation(emptyModulation(), clause)),
   };
 }
 
@@ -187,6 +213,20 @@ export function evaluateClauses(clauses: Iterable<CompiledClause>, o: ObjInfo): 
 export function mergeMatching(clauses: Iterable<CompiledClause>, o: ObjInfo): Modulation | undefined {
   let mod: Modulation | undefined;
   for (const c of clauses) {
+    if (clauseMatches(c, o)) mod = mod === undefined ? c.modulation : mergeModulation(mod, c.modulation);
+  }
+  return mod;
+}
+
+/** mergeMatching over the first `n` clauses of an array (for scratch arrays; allocates nothing). */
+export function mergeMatchingFirst(
+  clauses: readonly CompiledClause[],
+  n: number,
+  o: ObjInfo,
+): Modulation | undefined {
+  let mod: Modulation | undefined;
+  for (let i = 0; i < n; i++) {
+    const c = clauses[i];
     if (clauseMatches(c, o)) mod = mod === undefined ? c.modulation : mergeModulation(mod, c.modulation);
   }
   return mod;

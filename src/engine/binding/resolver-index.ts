@@ -6,9 +6,10 @@
  * buckets.
  *
  * Objects are filed lazily: a dimension (a label key counts as one) is indexed only while some
- * clause is filed under it, and is built by one pass over the objects when it becomes needed.
- * Loading 10,000 objects before any policy then costs no index work, and objects are never filed
- * under dimensions (other label keys, groups) no clause looks at.
+ * clause is filed under it, and is built by one pass over the objects the first time its objects
+ * are asked for. Loading 10,000 objects before any policy then costs no index work, nor does
+ * loading them after the policies, and objects are never filed under dimensions (other label
+ * keys, groups) no clause looks at.
  */
 import type { Labels } from './labelselector.js';
 import type { CompiledClause } from './match.js';
@@ -48,14 +49,13 @@ export function clauseSlotOptions(c: CompiledClause): Array<readonly Slot[]> {
   const namespaces = concrete(c.namespaces);
   if (namespaces) out.push(fixed('namespace', namespaces));
   const sels = c.objectSelectors;
-  if (sels && sels.every((s) => s.requiredLabel !== undefined)) {
+  if (sels && sels.every((s) => s.requiredPair !== undefined)) {
     const seen = new Set<string>();
     const slots: Slot[] = [];
     for (const s of sels) {
-      const { key, value } = s.requiredLabel!;
-      // Label keys hold no '=', so this names the (key, value) pair unambiguously.
-      if (!seen.has(`${key}=${value}`)) slots.push({ dim: 'label', key, value });
-      seen.add(`${key}=${value}`);
+      // Label keys hold no '=', so requiredLabel names the (key, value) pair unambiguously.
+      if (!seen.has(s.requiredLabel!)) slots.push({ dim: 'label', ...s.requiredPair! });
+      seen.add(s.requiredLabel!);
     }
     out.push(slots);
   }
@@ -69,9 +69,6 @@ export function clauseSlotOptions(c: CompiledClause): Array<readonly Slot[]> {
 export function clauseSlots(c: CompiledClause): readonly Slot[] | 'all' {
   return clauseSlotOptions(c)[0] ?? 'all';
 }
-
-const fixedValue = (o: Indexable, dim: FixedDim): string =>
-  dim === 'name' ? o.name : dim === 'namespace' ? o.namespace : dim === 'resource' ? o.resource : o.group;
 
 /** The value of label `key` in `labels`, if it has one of its own. */
 export function labelValue(labels: Labels, key: string): string | undefined {
@@ -99,40 +96,56 @@ class Dims<T> {
 
 /**
  * Objects filed under string values. Most buckets of the name dimension (and of rare label
- * values) hold one object, which is then stored as itself; a Set is made for the second.
+ * values) hold one object, stored as itself; more are kept in an array (cheap to fill and to
+ * iterate), which becomes a Set when an object is removed from a large one. An object must not
+ * be added to a bucket that already holds it (the index never does), and `O` must not be an
+ * array type.
  */
 export class Buckets<O extends object> {
-  private readonly m = new Map<string, O | Set<O>>();
+  private readonly m = new Map<string, O | O[] | Set<O>>();
 
   add(value: string, o: O): void {
     const cur = this.m.get(value);
     if (cur === undefined) this.m.set(value, o);
+    else if (Array.isArray(cur)) cur.push(o);
     else if (cur instanceof Set) cur.add(o);
-    else if (cur !== o) this.m.set(value, new Set([cur, o]));
+    else if (cur !== o) this.m.set(value, [cur, o]);
   }
 
   remove(value: string, o: O): void {
     const cur = this.m.get(value);
     if (cur === undefined) return;
-    if (!(cur instanceof Set)) {
-      if (cur === o) this.m.delete(value);
-    } else if (cur.delete(o)) {
-      if (cur.size === 1) this.m.set(value, cur.values().next().value!);
-      else if (!cur.size) this.m.delete(value);
-    }
+    if (Array.isArray(cur)) {
+      if (cur.length > SMALL) return this.removeFromSet(value, new Set(cur), o);
+      const i = cur.indexOf(o);
+      if (i < 0) return;
+      cur[i] = cur[cur.length - 1];
+      cur.pop();
+      if (cur.length === 1) this.m.set(value, cur[0]);
+    } else if (cur instanceof Set) this.removeFromSet(value, cur, o);
+    else if (cur === o) this.m.delete(value);
+  }
+
+  private removeFromSet(value: string, set: Set<O>, o: O): void {
+    set.delete(o);
+    if (set.size) this.m.set(value, set);
+    else this.m.delete(value);
   }
 
   /** The objects under `value` (a live view: do not change the bucket while iterating). */
   get(value: string): Iterable<O> {
     const cur = this.m.get(value);
-    return cur === undefined ? NONE : cur instanceof Set ? cur : [cur];
+    return cur === undefined ? NONE : Array.isArray(cur) || cur instanceof Set ? cur : [cur];
   }
 
   size(value: string): number {
     const cur = this.m.get(value);
-    return cur === undefined ? 0 : cur instanceof Set ? cur.size : 1;
+    return cur === undefined ? 0 : Array.isArray(cur) ? cur.length : cur instanceof Set ? cur.size : 1;
   }
 }
+
+/** Arrays up to this size are searched to remove an object; larger ones turn into Sets. */
+const SMALL = 32;
 
 const NONE: readonly never[] = [];
 
@@ -147,12 +160,11 @@ export class MatchIndex<R, O extends Indexable> {
   /** Uses (filed clauses, namespace holds) per dimension; objects are filed while > 0. */
   private readonly fixedUses: Record<FixedDim, number> = { name: 0, namespace: 0, resource: 0, group: 0 };
   private readonly labelUses = new Map<string, number>();
-  private readonly fixedObjects: Record<FixedDim, Buckets<O> | undefined> = {
-    name: undefined,
-    namespace: undefined,
-    resource: undefined,
-    group: undefined,
-  };
+  // One field per dimension (not a record indexed by name): every access site stays monomorphic.
+  private byName: Buckets<O> | undefined = undefined;
+  private byNamespace: Buckets<O> | undefined = undefined;
+  private byResource: Buckets<O> | undefined = undefined;
+  private byGroup: Buckets<O> | undefined = undefined;
   private readonly labelObjects = new Map<string, Buckets<O>>();
   /** Objects added and not removed. */
   private objectTotal = 0;
@@ -187,19 +199,29 @@ export class MatchIndex<R, O extends Indexable> {
     }
   }
 
-  /** Appends to `out` every clause ref filed under a bucket of `o` (a ref may come twice). */
-  clausesOf(o: Indexable, out: R[]): void {
-    for (const ref of this.anything) out.push(ref);
-    pushList(this.clauses.name, o.name, out);
-    pushList(this.clauses.namespace, o.namespace, out);
-    pushList(this.clauses.resource, o.resource, out);
-    pushList(this.clauses.group, o.group, out);
-    const labels = o.labels;
-    if (labels === undefined || !this.clauses.labels.size) return;
+  /**
+   * Writes every clause ref filed under a bucket of `o` into `out` from index `n` (a ref may come
+   * twice) and returns the new count. `out` is a scratch array: it only grows, and entries past
+   * the count are stale.
+   */
+  clausesOf(o: Indexable, out: R[], n = 0): number {
+    n = copyList(this.anything, out, n);
+    const c = this.clauses;
+    if (c.name.size) n = copyList(c.name.get(o.name), out, n);
+    if (c.namespace.size) n = copyList(c.namespace.get(o.namespace), out, n);
+    if (c.resource.size) n = copyList(c.resource.get(o.resource), out, n);
+    if (c.group.size) n = copyList(c.group.get(o.group), out, n);
+    return this.labelClausesOf(o.labels, out, n);
+  }
+
+  /** The part of clausesOf filed under object labels, for the given labels. */
+  labelClausesOf(labels: Labels, out: R[], n = 0): number {
+    if (labels === undefined || !this.clauses.labels.size) return n;
     for (const [key, byValue] of this.clauses.labels) {
       const v = labelValue(labels, key);
-      if (v !== undefined) pushList(byValue, v, out);
+      if (v !== undefined) n = copyList(byValue.get(v), out, n);
     }
+    return n;
   }
 
   /** True when no clause at all is filed. */
@@ -219,20 +241,20 @@ export class MatchIndex<R, O extends Indexable> {
 
   /** The objects under one bucket; its dimension must be in use (a clause filed there, or a hold). */
   objectsIn(s: Slot): Iterable<O> {
-    return this.bucketsOf(s.dim, s.key)?.get(s.value) ?? NONE;
+    return this.built(s.dim, s.key)?.get(s.value) ?? NONE;
   }
 
   objectCount(s: Slot): number {
-    return this.bucketsOf(s.dim, s.key)?.size(s.value) ?? 0;
+    return this.built(s.dim, s.key)?.size(s.value) ?? 0;
   }
 
   /**
    * Picks where to file a clause among its clauseSlotOptions: the alternative with the fewest
-   * objects to visit, a dimension not yet built counting as every object (building it visits
-   * them all); ties go to the earlier (typically more selective) one. With no objects yet this
-   * is the first alternative. Any choice is correct; this one keeps both policy changes (they
-   * visit the chosen buckets) and object changes (they evaluate the clauses filed under their
-   * buckets) cheap, and avoids building a dimension for a few clauses when another will do.
+   * objects to visit, a dimension no clause uses yet counting as every object (building it
+   * visits them all); ties go to the earlier (typically more selective) one. With no objects
+   * yet this is the first alternative. Any choice is correct; this one keeps both policy changes
+   * (they visit the chosen buckets) and object changes (they evaluate the clauses filed under
+   * their buckets) cheap, and avoids building a dimension for a few clauses when another will do.
    */
   chooseSlots(options: ReadonlyArray<readonly Slot[]>): readonly Slot[] | 'all' {
     if (!options.length) return 'all';
@@ -251,7 +273,8 @@ export class MatchIndex<R, O extends Indexable> {
   private cost(slots: readonly Slot[]): number {
     let n = 0;
     for (const s of slots) {
-      const b = this.bucketsOf(s.dim, s.key);
+      // A dimension in use is (or is about to be) built anyway: its buckets count as they are.
+      const b = this.built(s.dim, s.key);
       n += b ? b.size(s.value) : this.objectTotal;
     }
     return n;
@@ -259,7 +282,7 @@ export class MatchIndex<R, O extends Indexable> {
 
   /** The objects of a namespace; complete only while retainNamespaces() holds. */
   objectsInNamespace(ns: string): Iterable<O> {
-    return this.fixedObjects.namespace?.get(ns) ?? NONE;
+    return this.built('namespace', '')?.get(ns) ?? NONE;
   }
 
   retainNamespaces(): void {
@@ -273,11 +296,10 @@ export class MatchIndex<R, O extends Indexable> {
   /** Files a new object under every dimension in use. */
   addObject(o: O): void {
     this.objectTotal++;
-    const f = this.fixedObjects;
-    f.name?.add(o.name, o);
-    f.namespace?.add(o.namespace, o);
-    f.resource?.add(o.resource, o);
-    f.group?.add(o.group, o);
+    this.byName?.add(o.name, o);
+    this.byNamespace?.add(o.namespace, o);
+    this.byResource?.add(o.resource, o);
+    this.byGroup?.add(o.group, o);
     const labels = o.labels;
     if (labels !== undefined && this.labelObjects.size)
       for (const [key, b] of this.labelObjects) {
@@ -289,11 +311,10 @@ export class MatchIndex<R, O extends Indexable> {
   /** Unfiles an object; `o.labels` must still be the labels it was filed with. */
   removeObject(o: O): void {
     this.objectTotal--;
-    const f = this.fixedObjects;
-    f.name?.remove(o.name, o);
-    f.namespace?.remove(o.namespace, o);
-    f.resource?.remove(o.resource, o);
-    f.group?.remove(o.group, o);
+    this.byName?.remove(o.name, o);
+    this.byNamespace?.remove(o.namespace, o);
+    this.byResource?.remove(o.resource, o);
+    this.byGroup?.remove(o.group, o);
     const labels = o.labels;
     if (labels !== undefined && this.labelObjects.size)
       for (const [key, b] of this.labelObjects) {
@@ -314,44 +335,105 @@ export class MatchIndex<R, O extends Indexable> {
     }
   }
 
-  /** Dimensions whose objects are filed: for tests. */
+  /** Dimensions whose objects are filed (built and kept up to date): for tests. */
   dimensionsInUse(): string[] {
-    const fixed = FIXED.filter((d) => this.fixedObjects[d]);
+    const fixed = FIXED.filter((d) => this.bucketsOf(d, ''));
     return [...fixed, ...[...this.labelObjects.keys()].map((k) => `label:${k}`)];
   }
 
   // ---- internals ----
 
   private bucketsOf(dim: FixedDim | 'label', key: string): Buckets<O> | undefined {
-    return dim === 'label' ? this.labelObjects.get(key) : this.fixedObjects[dim];
+    switch (dim) {
+      case 'name':
+        return this.byName;
+      case 'namespace':
+        return this.byNamespace;
+      case 'resource':
+        return this.byResource;
+      case 'group':
+        return this.byGroup;
+      default:
+        return this.labelObjects.get(key);
+    }
   }
 
-  /** Counts uses of a dimension; builds its object buckets at the first, drops them at the last. */
+  /** Counts uses of a dimension; drops its object buckets at the last. */
   private use(dim: FixedDim | 'label', key: string, delta: 1 | -1): void {
-    const n = (dim === 'label' ? (this.labelUses.get(key) ?? 0) : this.fixedUses[dim]) + delta;
+    let n: number;
     if (dim === 'label') {
+      n = (this.labelUses.get(key) ?? 0) + delta;
       if (n > 0) this.labelUses.set(key, n);
       else this.labelUses.delete(key);
-    } else this.fixedUses[dim] = n;
-    if (delta > 0 && n === 1) {
-      const b = new Buckets<O>();
-      for (const o of this.allObjects()) {
-        const v = dim === 'label' ? labelValue(o.labels, key) : fixedValue(o, dim);
-        if (v !== undefined) b.add(v, o);
-      }
-      if (dim === 'label') this.labelObjects.set(key, b);
-      else this.fixedObjects[dim] = b;
-    } else if (n === 0) {
-      if (dim === 'label') this.labelObjects.delete(key);
-      else this.fixedObjects[dim] = undefined;
+    } else n = this.fixedUses[dim] += delta;
+    if (n === 0) this.setBuckets(dim, key, undefined);
+  }
+
+  /**
+   * The object buckets of a dimension in use (undefined for one not in use), built by one pass
+   * over the objects when first asked for, and kept up to date from then on. Not built when the
+   * first clause is filed: policies loaded before the objects then cost the objects nothing.
+   */
+  private built(dim: FixedDim | 'label', key: string): Buckets<O> | undefined {
+    const b = this.bucketsOf(dim, key);
+    if (b !== undefined || !this.objectTotal) return b;
+    const uses = dim === 'label' ? (this.labelUses.get(key) ?? 0) : this.fixedUses[dim];
+    if (!uses) return undefined;
+    const made = this.build(dim, key);
+    this.setBuckets(dim, key, made);
+    return made;
+  }
+
+  private setBuckets(dim: FixedDim | 'label', key: string, b: Buckets<O> | undefined): void {
+    switch (dim) {
+      case 'name':
+        this.byName = b;
+        break;
+      case 'namespace':
+        this.byNamespace = b;
+        break;
+      case 'resource':
+        this.byResource = b;
+        break;
+      case 'group':
+        this.byGroup = b;
+        break;
+      default:
+        if (b) this.labelObjects.set(key, b);
+        else this.labelObjects.delete(key);
     }
+  }
+
+  /** Files every known object under one dimension (one loop per dimension, each monomorphic). */
+  private build(dim: FixedDim | 'label', key: string): Buckets<O> {
+    const b = new Buckets<O>();
+    const all = this.allObjects();
+    switch (dim) {
+      case 'name':
+        for (const o of all) b.add(o.name, o);
+        break;
+      case 'namespace':
+        for (const o of all) b.add(o.namespace, o);
+        break;
+      case 'resource':
+        for (const o of all) b.add(o.resource, o);
+        break;
+      case 'group':
+        for (const o of all) b.add(o.group, o);
+        break;
+      default:
+        for (const o of all) {
+          const v = labelValue(o.labels, key);
+          if (v !== undefined) b.add(v, o);
+        }
+    }
+    return b;
   }
 }
 
-function pushList<R>(m: ReadonlyMap<string, R[]>, value: string, out: R[]): void {
-  if (!m.size) return;
-  const list = m.get(value);
-  if (list) for (const ref of list) out.push(ref);
+function copyList<R>(list: readonly R[] | undefined, out: R[], n: number): number {
+  if (list) for (let i = 0; i < list.length; i++) out[n++] = list[i];
+  return n;
 }
 
 const FIXED: readonly FixedDim[] = ['name', 'namespace', 'resource', 'group'];

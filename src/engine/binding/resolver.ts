@@ -6,19 +6,21 @@
  * changed.
  *
  * Cost (see resolver-index.ts): an object change evaluates only the clauses filed under its name,
- * namespace, labels, resource or group (or under "anything"), plus the policies holding it. A
- * policy change evaluates only the objects in its clauses' buckets. A cluster change tests each
- * policy's cluster selectors once; a Namespace label change re-evaluates the objects in that
- * namespace when some clause has namespace selectors. Records and their labels are taken as
- * immutable snapshots (as informer caches hand them out).
+ * namespace, labels, resource or group (or under "anything"), and after a label change also
+ * visits the policies filed under its former labels. A policy change evaluates only the objects
+ * in its clauses' buckets. A cluster change tests each policy's cluster selectors once; a
+ * Namespace label change re-evaluates the objects in that namespace when some clause has
+ * namespace selectors. Workload entries are shared by the policies that hold an object alike,
+ * and carry their Binding sort keys, so building Bindings sorts without building keys.
+ * Records are kept as given: treat them as immutable snapshots (as informer caches hand out).
  */
 import type { BindingPolicy, Binding } from '../../api/control.js';
 import type { Labels } from './labelselector.js';
 import {
-  buildBindingKeyed,
+  buildBindingSortable,
   cmp,
   workloadSortKey,
-  type KeyedWorkloadEntry,
+  type SortableWorkloadEntry,
   type WorkloadEntry,
 } from './binding.js';
 import {
@@ -26,7 +28,9 @@ import {
   compilePolicy,
   clusterMatches,
   mergeMatching,
+  mergeMatchingFirst,
   modulationEqual,
+  NO_MODULATION,
   type CompiledClause,
   type CompiledPolicy,
   type Modulation,
@@ -93,6 +97,9 @@ interface PolicyState {
   /** Scratch of evaluateObject: the evaluation it was last touched by, and its candidate clauses. */
   mark: number;
   pending: CompiledClause[];
+  pendingCount: number;
+  /** The takeChangedPolicies round its name was last added to changedPolicies in. */
+  reported: number;
 }
 
 interface ClauseRef {
@@ -106,29 +113,28 @@ interface ClauseRef {
  * labels).
  */
 class ObjState implements ObjInfo {
+  /** Evaluation stamp, to visit an object once when several buckets hold it. */
+  mark = 0;
+  // Copies of the id fields matching reads (they never change for a key): one object to touch.
   readonly group: string;
   readonly resource: string;
   readonly namespace: string;
   readonly name: string;
-  version: string;
-  kind: string;
+  /**
+   * Entries shared by the policies holding the object with the same (interned) modulation: the
+   * unmodulated one and the last other one. Dropped when uid, resourceVersion or id change.
+   */
+  plainEntry: Entry | undefined = undefined;
+  otherEntry: Entry | undefined = undefined;
   /** Own copy of the record's labels: the index files the object by them. */
   labels: Labels;
   rec: ObjectRecord;
   /** rec.uid, kept at hand: workload entries are built from the object's own fields. */
   uid: string;
-  /** The id every workload entry of this object shares (read-only). */
-  id: ObjectId;
   /** resourceVersion recorded in resolutions (kept while the fingerprint is unchanged). */
   bindingRV: string;
-  /** Policies whose workload holds the object (usually a few; created with the first). */
-  holders: PolicyState[] | undefined = undefined;
-  /** workloadSortKey of its entries, built when a Binding first needs it. */
-  sortKey: string | undefined = undefined;
-  /** Its entry with no modulation, shared by every policy that holds it so (the usual case). */
-  plainEntry: WorkloadEntry | undefined = undefined;
-  /** Evaluation stamp, to visit an object once when several buckets hold it. */
-  mark = 0;
+  /** The id every workload entry of this object shares (read-only). */
+  id: ObjectId;
 
   constructor(
     readonly key: string,
@@ -139,13 +145,18 @@ class ObjState implements ObjInfo {
     this.resource = rec.resource;
     this.namespace = rec.namespace;
     this.name = rec.name;
-    this.version = rec.version;
-    this.kind = rec.kind;
     this.labels = copyLabels(rec.labels);
     this.rec = rec;
     this.uid = rec.uid;
-    this.id = idOf(rec);
     this.bindingRV = rec.resourceVersion;
+    this.id = idOf(rec);
+  }
+
+  get version(): string {
+    return this.id.version;
+  }
+  get kind(): string {
+    return this.id.kind;
   }
 
   /** Labels of the object's Namespace; undefined when cluster-scoped or the Namespace is unknown. */
@@ -153,6 +164,30 @@ class ObjState implements ObjInfo {
     return this.namespace ? this.nsLabels.get(this.namespace) : undefined;
   }
 }
+
+/**
+ * A workload entry as the Resolver makes them (shared by the policies that hold an object
+ * alike, so treat it as read-only), caching its Binding sort key.
+ */
+class Entry implements SortableWorkloadEntry {
+  /** '' until first asked for (a string from the start keeps the field's type stable). */
+  #sortKey = '';
+
+  constructor(
+    readonly id: ObjectId,
+    readonly uid: string,
+    readonly resourceVersion: string,
+    readonly modulation: Modulation,
+  ) {}
+
+  get sortKey(): string {
+    return this.#sortKey || (this.#sortKey = workloadSortKey(this));
+  }
+}
+
+/** Fillers for the scratch arrays of evaluateObject once used. */
+const NO_POLICY = {} as PolicyState;
+const NO_REF: ClauseRef = { policy: NO_POLICY, clause: {} as CompiledClause };
 
 const hasFlags = (e: WorkloadEntry) =>
   e.modulation.wantSingletonReportedState || e.modulation.wantMultiWECReportedState;
@@ -165,6 +200,8 @@ export class Resolver {
   private readonly nsLabels = new Map<string, Labels>();
   private nsSelectorClauses = 0;
   private changedPolicies = new Set<string>();
+  /** Rounds of takeChangedPolicies so far (see PolicyState.reported). */
+  private rounds = 0;
   private changedRequests = new Set<string>();
   private readonly deletingIsAbsent: boolean;
   /** Evaluation counter behind the `mark` stamps of policies and objects. */
@@ -206,6 +243,8 @@ export class Resolver {
       flagged: new Set(),
       mark: 0,
       pending: [],
+      pendingCount: 0,
+      reported: -1,
     };
     const oldFiling = { refs: state.refs, slots: state.slots, clauses: state.compiled.clauses };
     Object.assign(state, { uid, specText, compiled, generation: policy.metadata.generation ?? 0 });
@@ -214,7 +253,7 @@ export class Resolver {
     this.indexPolicy(state);
     if (old) this.unindex(oldFiling.refs, oldFiling.slots, oldFiling.clauses);
     // Always rewrite: the spec changed, or a re-created policy is a new owner (new uid).
-    this.changedPolicies.add(name);
+    this.changed(state);
 
     const dests = new Set<string>();
     const sels = compiled.clusterSelectors;
@@ -226,13 +265,15 @@ export class Resolver {
 
     const clauses = compiled.clauses;
     const epoch = ++this.epoch;
+    // A new (or emptied) workload holds none of the candidates: no need to look them up.
+    const fresh = state.workload.size === 0;
     let candidates = 0;
     let matched = 0;
     this.forCandidates(state, epoch, (obj) => {
       candidates++;
       const mod = mergeMatching(clauses, obj);
       if (mod) matched++;
-      this.setEntry(state, obj, mod);
+      this.setEntry(state, obj, mod, fresh);
     });
     this.stats.clauseEvaluations += clauses.length * candidates;
     // Entries of the old spec that are no longer candidates are dropped (candidates carry `epoch`).
@@ -247,11 +288,7 @@ export class Resolver {
     const state = this.policies.get(name);
     if (!state) return;
     this.unindex(state.refs, state.slots, state.compiled.clauses);
-    for (const key of state.workload.keys()) {
-      const obj = this.objects.get(key);
-      if (obj) removeHolder(obj, state);
-      if (state.flagged.has(key)) this.changedRequests.add(key);
-    }
+    for (const key of state.flagged) this.changedRequests.add(key);
     this.policies.delete(name);
     this.changedPolicies.add(name);
   }
@@ -267,34 +304,35 @@ export class Resolver {
     if (isExcludedResource(rec.group, rec.resource)) return;
     if (rec.deleting && this.deletingIsAbsent) return this.removeObject(rec);
     const key = objectKey(rec);
-    let obj = this.objects.get(key);
+    const obj = this.objects.get(key);
     if (!obj) {
-      obj = new ObjState(key, rec, this.nsLabels);
-      this.objects.set(key, obj);
-      this.index.addObject(obj);
-    } else {
-      const same =
-        rec.fingerprint !== undefined && rec.fingerprint === obj.rec.fingerprint && rec.uid === obj.rec.uid;
-      if (!same && obj.bindingRV !== rec.resourceVersion) {
-        obj.bindingRV = rec.resourceVersion;
-        obj.sortKey = obj.plainEntry = undefined;
-      }
-      if (rec.version !== obj.version || rec.kind !== obj.kind) {
-        obj.version = rec.version;
-        obj.kind = rec.kind;
-        obj.id = idOf(rec);
-        obj.sortKey = obj.plainEntry = undefined;
-      }
-      if (rec.uid !== obj.uid) obj.plainEntry = undefined;
-      obj.rec = rec;
-      obj.uid = rec.uid;
-      if (!labelsEqual(obj.labels, rec.labels)) {
-        const labels = copyLabels(rec.labels);
-        this.index.relabelObject(obj, obj.labels, labels);
-        obj.labels = labels;
-      }
+      const created = new ObjState(key, rec, this.nsLabels);
+      this.objects.set(key, created);
+      this.index.addObject(created);
+      return this.evaluateObject(created, undefined, true);
     }
-    this.evaluateObject(obj);
+    const same =
+      rec.fingerprint !== undefined && rec.fingerprint === obj.rec.fingerprint && rec.uid === obj.rec.uid;
+    let stale = false; // the shared entries no longer describe the object
+    if (!same && obj.bindingRV !== rec.resourceVersion) {
+      obj.bindingRV = rec.resourceVersion;
+      stale = true;
+    }
+    if (rec.version !== obj.id.version || rec.kind !== obj.id.kind) {
+      obj.id = idOf(rec);
+      stale = true;
+    }
+    if (rec.uid !== obj.uid) {
+      obj.uid = rec.uid;
+      stale = true;
+    }
+    if (stale) obj.plainEntry = obj.otherEntry = undefined;
+    obj.rec = rec;
+    if (labelsEqual(obj.labels, rec.labels)) return this.evaluateObject(obj);
+    const before = obj.labels;
+    obj.labels = copyLabels(rec.labels);
+    this.index.relabelObject(obj, before, obj.labels);
+    this.evaluateObject(obj, before);
   }
 
   removeObject(ref: { group: string; resource: string; namespace: string; name: string }): void {
@@ -303,8 +341,7 @@ export class Resolver {
       this.setNamespaceLabels(ref.name, undefined);
     const obj = this.objects.get(key);
     if (!obj) return;
-    // setEntry replaces (never edits) the holders array, so it can be iterated as it is.
-    if (obj.holders) for (const p of obj.holders) this.setEntry(p, obj, undefined);
+    for (const p of this.holdersOf(obj)) this.setEntry(p, obj, undefined);
     this.objects.delete(key);
     this.index.removeObject(obj);
   }
@@ -350,6 +387,7 @@ export class Resolver {
   takeChangedPolicies(): string[] {
     const out = [...this.changedPolicies].sort(cmp);
     this.changedPolicies = new Set();
+    this.rounds++;
     return out;
   }
 
@@ -382,15 +420,18 @@ export class Resolver {
   desiredBinding(name: string): Binding | undefined {
     const s = this.policies.get(name);
     if (!s) return undefined;
-    // Sort keys are kept per object, so the objects shared by many policies build theirs once.
-    const keyed: KeyedWorkloadEntry[] = [];
-    s.workload.forEach((entry, key) => keyed.push({ key: this.sortKeyOf(key, entry), entry }));
-    return buildBindingKeyed({ name, uid: s.uid }, s.destinations, keyed);
+    // Entries keep their sort keys and are shared between policies: most are built once.
+    return buildBindingSortable({ name, uid: s.uid }, s.destinations, s.workload.values() as Iterable<Entry>);
   }
 
   /** Policies whose resolution holds the object. */
   policiesOf(key: string): string[] {
-    return (this.objects.get(key)?.holders ?? []).map((p) => p.name).sort(cmp);
+    const obj = this.objects.get(key);
+    return obj
+      ? this.holdersOf(obj)
+          .map((p) => p.name)
+          .sort(cmp)
+      : [];
   }
 
   object(key: string): ObjectRecord | undefined {
@@ -399,22 +440,8 @@ export class Resolver {
 
   /** S, QS, M, QM of §4.3 for one object, over every policy holding it. */
   reportedStateRequest(key: string): ReportedStateRequest {
-    const qs = new Set<string>();
-    const qm = new Set<string>();
-    let singleton = false;
-    let multi = false;
-    for (const state of this.objects.get(key)?.holders ?? []) {
-      const mod = state.workload.get(key)!.modulation;
-      if (mod.wantSingletonReportedState) {
-        singleton = true;
-        for (const d of state.destinations) qs.add(d);
-      }
-      if (mod.wantMultiWECReportedState) {
-        multi = true;
-        for (const d of state.destinations) qm.add(d);
-      }
-    }
-    return { singleton, singletonWECs: [...qs].sort(cmp), multi, multiWECs: [...qm].sort(cmp) };
+    const obj = this.objects.get(key);
+    return requestOf(key, obj ? this.holdersOf(obj) : []);
   }
 
   /**
@@ -427,15 +454,13 @@ export class Resolver {
     const singleton: SingletonProblem[] = [];
     const conflicts: { id: ObjectId; policies: string[] }[] = [];
     for (const [key, entry] of [...s.workload].sort((a, b) => cmp(a[0], b[0]))) {
-      const req = this.reportedStateRequest(key);
+      const holders = this.holdersOf(this.objects.get(key)!);
+      const req = requestOf(key, holders);
       if (req.singleton && req.singletonWECs.length !== 1)
         singleton.push({ id: entry.id, numWECs: req.singletonWECs.length });
-      const holders = this.policiesOf(key);
       if (holders.length > 1) {
-        const values = new Set(
-          holders.map((p) => this.policies.get(p)!.workload.get(key)!.modulation.createOnly),
-        );
-        if (values.size > 1) conflicts.push({ id: entry.id, policies: holders });
+        const values = new Set(holders.map((p) => p.workload.get(key)!.modulation.createOnly));
+        if (values.size > 1) conflicts.push({ id: entry.id, policies: holders.map((p) => p.name).sort(cmp) });
       }
     }
     return [
@@ -504,83 +529,104 @@ export class Resolver {
 
   /**
    * Re-evaluates one object against the clauses filed under its buckets, and against the
-   * policies holding it now (after a label change the clause that matched may sit elsewhere).
+   * policies that may hold it: after a label change, those with clauses under its former labels.
+   *
+   * No per-object list of holders is kept: a policy holds an object only through a clause that
+   * matched it, and that clause is filed under a bucket of the object, so the clauses under its
+   * buckets lead to every holder (see holdersOf). Labels are the one part of the buckets that
+   * changes, hence `before`. A new object (`isNew`) is in no workload yet.
    */
-  private evaluateObject(obj: ObjState): void {
-    if (this.index.empty && !obj.holders) return;
+  private evaluateObject(obj: ObjState, before?: Labels, isNew = false): void {
+    if (this.index.empty) return;
+    // Scratch arrays with explicit counts: resetting `length` would drop their storage.
     const refs = this.scratchRefs;
     const touched = this.scratchPolicies;
-    refs.length = 0;
-    touched.length = 0;
-    this.index.clausesOf(obj, refs);
+    let touchedCount = 0;
+    const n = this.index.clausesOf(obj, refs);
     const epoch = ++this.epoch;
-    for (const { policy, clause } of refs) {
+    for (let i = 0; i < n; i++) {
+      const { policy, clause } = refs[i];
       if (policy.mark !== epoch) {
         policy.mark = epoch;
-        policy.pending.length = 0;
-        touched.push(policy);
+        policy.pendingCount = 0;
+        touched[touchedCount++] = policy;
       }
-      if (!policy.pending.includes(clause)) policy.pending.push(clause);
+      if (!includesFirst(policy.pending, policy.pendingCount, clause))
+        policy.pending[policy.pendingCount++] = clause;
     }
-    if (obj.holders)
-      for (const policy of obj.holders)
-        if (policy.mark !== epoch) {
-          policy.mark = epoch;
-          policy.pending.length = 0;
-          touched.push(policy);
-        }
-    for (const policy of touched) {
-      const clauses = policy.pending;
-      this.stats.clauseEvaluations += clauses.length;
-      this.setEntry(policy, obj, clauses.length ? mergeMatching(clauses, obj) : undefined);
+    // Policies filed under the former labels only get their entry dropped, if they hold one.
+    const m = before === undefined ? n : this.index.labelClausesOf(before, refs, n);
+    for (let i = n; i < m; i++) {
+      const { policy } = refs[i];
+      if (policy.mark !== epoch) {
+        policy.mark = epoch;
+        policy.pendingCount = 0;
+        touched[touchedCount++] = policy;
+      }
     }
+    for (let i = 0; i < touchedCount; i++) {
+      const policy = touched[i];
+      const count = policy.pendingCount;
+      this.stats.clauseEvaluations += count;
+      this.setEntry(policy, obj, count ? mergeMatchingFirst(policy.pending, count, obj) : undefined, isNew);
+    }
+    // Drop the references, so that a removed policy is not kept alive by the scratch arrays.
+    for (let i = 0; i < m; i++) refs[i] = NO_REF;
+    for (let i = 0; i < touchedCount; i++) touched[i] = NO_POLICY;
   }
 
-  /** Puts the object into a policy's workload with `mod`, or takes it out when `mod` is undefined. */
-  private setEntry(state: PolicyState, obj: ObjState, mod: Modulation | undefined): void {
+  /**
+   * The policies whose workload holds the object: among those with a clause under one of its
+   * buckets (any holder has one: see evaluateObject), sorted by nothing in particular.
+   */
+  private holdersOf(obj: ObjState): PolicyState[] {
+    const refs: ClauseRef[] = [];
+    const n = this.index.clausesOf(obj, refs);
+    const out: PolicyState[] = [];
+    for (let i = 0; i < n; i++) {
+      const p = refs[i].policy;
+      if (!out.includes(p) && p.workload.has(obj.key)) out.push(p);
+    }
+    return out;
+  }
+
+  /**
+   * Puts the object into a policy's workload with `mod`, or takes it out when `mod` is undefined.
+   * `absent`: the caller knows the workload does not hold the object.
+   */
+  private setEntry(state: PolicyState, obj: ObjState, mod: Modulation | undefined, absent = false): void {
     const key = obj.key;
-    const old = state.workload.get(key);
+    const old = absent ? undefined : state.workload.get(key);
     if (mod === undefined) {
       if (!old) return;
       state.workload.delete(key);
-      removeHolder(obj, state);
-      this.changedPolicies.add(state.name);
+      this.changed(state);
       if (state.flagged.delete(key)) this.changedRequests.add(key);
       return;
     }
     const uid = obj.uid;
     const rv = obj.bindingRV;
     const id = obj.id;
-    const plain = isPlain(mod);
     if (
       old &&
-      ((plain && old === obj.plainEntry) ||
-        (old.uid === uid &&
-          old.resourceVersion === rv &&
-          old.id.version === id.version &&
-          old.id.kind === id.kind &&
-          modulationEqual(old.modulation, mod)))
+      old.uid === uid &&
+      old.resourceVersion === rv &&
+      old.id.version === id.version &&
+      old.id.kind === id.kind &&
+      (old.modulation === mod || modulationEqual(old.modulation, mod))
     )
       return;
-    const entry: WorkloadEntry = plain
-      ? (obj.plainEntry ??= { id, uid, resourceVersion: rv, modulation: PLAIN })
-      : { id, uid, resourceVersion: rv, modulation: mod };
+    let entry: Entry;
+    if (mod === NO_MODULATION) entry = obj.plainEntry ??= new Entry(id, uid, rv, mod);
+    else if (obj.otherEntry?.modulation === mod) entry = obj.otherEntry;
+    else entry = obj.otherEntry = new Entry(id, uid, rv, mod);
     state.workload.set(key, entry);
-    // Copy on write, at the exact size: most objects have a few holders and keep them long.
-    if (!old) obj.holders = withHolder(obj.holders, state);
-    this.changedPolicies.add(state.name);
+    this.changed(state);
     const flags = hasFlags(entry);
     if (flags) state.flagged.add(key);
     else if (old) state.flagged.delete(key);
     const flagsChanged = old ? !modFlagsEqual(old, entry) : flags;
     if (flagsChanged) this.changedRequests.add(key);
-  }
-
-  /** The object's cached sort key when the entry is its current one, else the entry's own. */
-  private sortKeyOf(key: string, entry: WorkloadEntry): string {
-    const obj = this.objects.get(key);
-    if (!obj || obj.id !== entry.id || obj.bindingRV !== entry.resourceVersion) return workloadSortKey(entry);
-    return (obj.sortKey ??= workloadSortKey(entry));
   }
 
   private setDestinations(state: PolicyState, dests: Set<string>): void {
@@ -596,11 +642,43 @@ export class Resolver {
     this.destinationsChanged(state);
   }
 
+  /** Reports the policy's Binding as changed (once per round: this runs per workload entry). */
+  private changed(state: PolicyState): void {
+    if (state.reported === this.rounds) return;
+    state.reported = this.rounds;
+    this.changedPolicies.add(state.name);
+  }
+
   /** [IMPROVE] §4.2: every flagged object of the policy gets its reported state re-evaluated. */
   private destinationsChanged(state: PolicyState): void {
-    this.changedPolicies.add(state.name);
+    this.changed(state);
     for (const key of state.flagged) this.changedRequests.add(key);
   }
+}
+
+/** S, QS, M, QM of §4.3 for one object over the policies holding it. */
+function requestOf(key: string, holders: readonly PolicyState[]): ReportedStateRequest {
+  const qs = new Set<string>();
+  const qm = new Set<string>();
+  let singleton = false;
+  let multi = false;
+  for (const state of holders) {
+    const mod = state.workload.get(key)!.modulation;
+    if (mod.wantSingletonReportedState) {
+      singleton = true;
+      for (const d of state.destinations) qs.add(d);
+    }
+    if (mod.wantMultiWECReportedState) {
+      multi = true;
+      for (const d of state.destinations) qm.add(d);
+    }
+  }
+  return { singleton, singletonWECs: [...qs].sort(cmp), multi, multiWECs: [...qm].sort(cmp) };
+}
+
+function includesFirst<T>(list: readonly T[], n: number, item: T): boolean {
+  for (let i = 0; i < n; i++) if (list[i] === item) return true;
+  return false;
 }
 
 function idOf(rec: ObjectRecord): ObjectId {
@@ -611,35 +689,6 @@ function idOf(rec: ObjectRecord): ObjectId {
 function copyLabels(labels: Labels): Labels {
   return labels === undefined ? undefined : { ...labels };
 }
-
-function withHolder(holders: PolicyState[] | undefined, state: PolicyState): PolicyState[] {
-  if (!holders) return [state];
-  const n = holders.length;
-  const out = new Array<PolicyState>(n + 1);
-  for (let i = 0; i < n; i++) out[i] = holders[i];
-  out[n] = state;
-  return out;
-}
-
-function removeHolder(obj: ObjState, state: PolicyState): void {
-  const holders = obj.holders;
-  if (!holders || !holders.includes(state)) return;
-  obj.holders = holders.length === 1 ? undefined : holders.filter((p) => p !== state);
-}
-
-/** The modulation of entries no clause modulates (frozen: it is shared). */
-const PLAIN: Modulation = Object.freeze({
-  createOnly: false,
-  statusCollectors: Object.freeze([]) as unknown as string[],
-  wantSingletonReportedState: false,
-  wantMultiWECReportedState: false,
-});
-
-const isPlain = (m: Modulation): boolean =>
-  !m.createOnly &&
-  !m.statusCollectors.length &&
-  !m.wantSingletonReportedState &&
-  !m.wantMultiWECReportedState;
 
 function modFlagsEqual(a: WorkloadEntry, b: WorkloadEntry): boolean {
   return (
