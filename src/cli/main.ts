@@ -43,6 +43,9 @@ function commandOf(argv: string[]): string | undefined {
 /** The program with the commands `argv` needs (all of them for help and unknown commands). */
 export async function buildProgram(argv: string[] = []): Promise<Command> {
   const wanted = commandOf(argv);
+  // `kstellar --version` needs no command at all.
+  if (!wanted && argv.includes('--version') && !argv.some((a) => a === '-h' || a === '--help'))
+    return baseProgram();
   const registers = (
     await Promise.all(
       Object.entries(COMMANDS)
