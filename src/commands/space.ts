@@ -37,6 +37,16 @@ export function registerSpaceCommands(program: Command): void {
       const dataDir = resolve(opts.dataDir);
       const kubeconfig = resolve(opts.kubeconfig ?? join(dataDir, 'kubeconfig'));
       const logger = pino({ level: opts.logLevel, base: { space: opts.name } }, pino.destination(2));
+      // Handlers go in before anything is announced: a signal that arrives right after the
+      // `ready` line (the reader may act on it at once) must find them in place.
+      let signalled: string | undefined;
+      let wake = () => {};
+      const onSignal = (sig: string) => {
+        signalled = sig;
+        wake();
+      };
+      process.once('SIGINT', () => onSignal('SIGINT'));
+      process.once('SIGTERM', () => onSignal('SIGTERM'));
       let srv: Space;
       try {
         srv = await Space.start({ dataDir, port, name: opts.name, host: opts.host, logger });
@@ -54,13 +64,10 @@ export function registerSpaceCommands(program: Command): void {
       logger.info({ kubeconfig, dataDir }, 'space serving');
       process.stdout.write(`ready ${srv.url}\n`);
       await new Promise<void>((done) => {
-        const stop = async (sig: string) => {
-          logger.info({ signal: sig }, 'stopping');
-          await srv.close();
-          done();
-        };
-        process.once('SIGINT', () => void stop('SIGINT'));
-        process.once('SIGTERM', () => void stop('SIGTERM'));
+        wake = done;
+        if (signalled) done();
       });
+      logger.info({ signal: signalled }, 'stopping');
+      await srv.close();
     });
 }
