@@ -1,7 +1,7 @@
 /**
  * The daemon's pid file and record, read by clients without loading the daemon itself.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Layout } from './layout.js';
 
 export interface DaemonInfo {
@@ -28,8 +28,13 @@ export function daemonInfo(layout: Layout): DaemonInfo | undefined {
 
 /** The pid recorded in the pid file, if that process is alive. */
 export function runningPid(layout: Layout): number | undefined {
-  if (!existsSync(layout.pidFile)) return undefined;
-  const pid = Number(readFileSync(layout.pidFile, 'utf8').trim());
+  let text: string;
+  try {
+    text = readFileSync(layout.pidFile, 'utf8');
+  } catch {
+    return undefined; // none, or removed by a daemon exiting right now
+  }
+  const pid = Number(text.trim());
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
   try {
     process.kill(pid, 0);
