@@ -10,11 +10,7 @@
  * `dataDir`, so a WEC restarted on the same directory is the same cluster.
  */
 import { setMaxListeners } from 'node:events';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { wecCrds } from '../api/crds.js';
-import { ensureCrds } from '../engine/controllers/crds.js';
 import { DynamicClient } from '../kube/dynamic.js';
 import { kubeConfigFromString } from '../kube/kubeconfig.js';
 import { Space } from '../space/space.js';
@@ -62,17 +58,11 @@ export class EmbeddedWec {
     setMaxListeners(0, this.simStop.signal);
   }
 
-  /** Starts the WEC's space, installs its CRDs, and starts the simulator and the agent. */
+  /** Starts the WEC's space, the simulator and the agent (which installs its own CRD). */
   static async start(o: EmbeddedWecOptions): Promise<EmbeddedWec> {
     const space = await startSpace(o);
     const wec = new EmbeddedWec(o, space);
     try {
-      const client = DynamicClient.fromKubeConfig(kubeConfigFromString(space.kubeconfig()));
-      try {
-        await ensureCrds(client, wecCrds(), wec.log, wec.simStop.signal);
-      } finally {
-        client.rest.close();
-      }
       wec.simClient = DynamicClient.fromKubeConfig(kubeConfigFromString(space.kubeconfig()), {
         userAgent: 'kstellar-simulator',
       });
@@ -162,27 +152,9 @@ export class EmbeddedWec {
   }
 }
 
-/** Where an embedded WEC remembers its port (next to the space's own files). */
-const STATE_FILE = 'embedded-wec.json';
-
 async function startSpace(o: EmbeddedWecOptions): Promise<Space> {
   const opts = { dataDir: o.dataDir, name: o.name, host: o.host, logger: o.logger?.child({ space: o.name }) };
-  if (o.port !== undefined) return Space.start({ ...opts, port: o.port });
-  let previous: number | undefined;
-  try {
-    const port = JSON.parse(readFileSync(join(o.dataDir, STATE_FILE), 'utf8')).port;
-    if (Number.isInteger(port) && port > 0) previous = port;
-  } catch {
-    // first run, or an unreadable file: pick a free port
-  }
-  let space: Space;
-  try {
-    space = await Space.start({ ...opts, port: previous ?? 0 });
-  } catch (e) {
-    if (previous === undefined || (e as { code?: string }).code !== 'EADDRINUSE') throw e;
-    space = await Space.start({ ...opts, port: 0 });
-  }
-  mkdirSync(o.dataDir, { recursive: true });
-  writeFileSync(join(o.dataDir, STATE_FILE), JSON.stringify({ port: space.port }) + '\n', { mode: 0o600 });
-  return space;
+  // Without a given port, keep the previous run's: the WEC's URL (its ManagedCluster's client
+  // config, kubeconfigs handed out) stays the same across restarts.
+  return Space.start({ ...opts, port: o.port, keepPort: o.port === undefined });
 }

@@ -37,7 +37,7 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
 /** The command named in argv (first non-option word), if it is one of ours. */
 function commandOf(argv: string[]): string | undefined {
   const word = argv.slice(2).find((a) => !a.startsWith('-'));
-  return word === 'its' ? 'create' : word && word in COMMANDS ? word : undefined;
+  return word && word in COMMANDS ? word : undefined;
 }
 
 /** The program with the commands `argv` needs (all of them for help and unknown commands). */

@@ -62,7 +62,11 @@ export function parseOutput(v: string | undefined): OutputFormat {
 
 /** Writes data to stdout in the asked format (tables are rendered by the caller). */
 export function printData(format: Exclude<OutputFormat, 'table'>, data: unknown): void {
-  process.stdout.write(format === 'json' ? JSON.stringify(data, null, 2) + '\n' : stringify(data, { aliasDuplicateObjects: false }));
+  process.stdout.write(
+    format === 'json'
+      ? JSON.stringify(data, null, 2) + '\n'
+      : stringify(data, { aliasDuplicateObjects: false }),
+  );
 }
 
 /** Turns input errors of the operations layer into usage errors. */

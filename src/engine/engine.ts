@@ -17,13 +17,12 @@ import {
   CUSTOM_TRANSFORM,
   MANAGED_CLUSTER,
   MANIFEST_WORK,
-  NAMESPACE,
   WORK_STATUS,
 } from '../api/gvr.js';
 import type { KObject } from '../api/meta.js';
 import type { ManifestWork } from '../api/ocm.js';
 import { DynamicClient } from '../kube/dynamic.js';
-import { isAlreadyExists } from '../kube/errors.js';
+import { ensureNamespace } from '../kube/namespaces.js';
 import { kubeConfigFromString, loadKubeConfig, type KubeConfigLike } from '../kube/kubeconfig.js';
 import { DynamicInformers } from './runtime/dynamic-informers.js';
 import { Manager } from './runtime/manager.js';
@@ -149,15 +148,7 @@ export function createEngine(options: EngineOptions): Engine {
     try {
       await ensureCrds(wds, wdsCrds(), log.child({ space: 'wds' }), signal);
       await ensureCrds(its, itsCrds(), log.child({ space: 'its' }), signal);
-      try {
-        await wds.create(NAMESPACE, {
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          metadata: { name: ENGINE_NAMESPACE },
-        });
-      } catch (e) {
-        if (!isAlreadyExists(e)) throw e;
-      }
+      await ensureNamespace(wds, ENGINE_NAMESPACE);
       if (signal.aborted) return;
 
       const wdsInformers = new DynamicInformers({ client: wds, log });

@@ -1,6 +1,6 @@
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -42,6 +42,12 @@ export interface SpaceOptions {
   name?: string;
   /** 0 (default) picks a free port. */
   port?: number;
+  /**
+   * With no `port`: listen on the port of the previous run in this data directory when it is
+   * free (kubeconfigs handed out stay valid across restarts), else on a free one; the port used
+   * is recorded in `DATA_DIR/port`.
+   */
+  keepPort?: boolean;
   /** Listen address; 127.0.0.1 unless told otherwise. */
   host?: string;
   logger?: Logger;
@@ -357,10 +363,24 @@ export class Space {
       s.on('close', () => this.activeSockets.delete(s));
     });
     this.server.on('tlsClientError', () => {});
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
-    });
+    const listen = (port: number) =>
+      new Promise<void>((resolve, reject) => {
+        this.server!.once('error', reject);
+        this.server!.listen(port, this.options.host ?? '127.0.0.1', () => {
+          this.server!.off('error', reject);
+          resolve();
+        });
+      });
+    const portFile = join(this.options.dataDir, 'port');
+    const recorded = this.options.keepPort && !this.options.port ? readPort(portFile) : undefined;
+    try {
+      await listen(recorded ?? this.options.port ?? 0);
+    } catch (e) {
+      if (recorded === undefined || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      this.log.warn({ port: recorded }, 'the port of the previous run is taken; using a new one');
+      await listen(0);
+    }
+    if (this.options.keepPort) writeFileAtomic(portFile, `${this.port}\n`, 0o600);
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -471,5 +491,15 @@ export class Space {
       });
     }
     this.store.close();
+  }
+}
+
+/** The port recorded by a previous run, if any. */
+function readPort(file: string): number | undefined {
+  try {
+    const port = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+  } catch {
+    return undefined;
   }
 }

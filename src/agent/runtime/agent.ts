@@ -6,6 +6,8 @@
  */
 import { setMaxListeners } from 'node:events';
 import pino, { type Logger } from 'pino';
+import { wecCrds } from '../../api/crds.js';
+import { ensureCrds } from '../../engine/controllers/crds.js';
 import { DynamicClient } from '../../kube/dynamic.js';
 import { kubeConfigFromString, loadKubeConfig, type KubeConfigLike } from '../../kube/kubeconfig.js';
 import type { SimOptions } from '../simulator/index.js';
@@ -108,6 +110,8 @@ export function createAgent(o: AgentOptions): Agent {
       );
     const aborted = new Promise<void>((r) => ac.signal.addEventListener('abort', () => r(), { once: true }));
     try {
+      // What the klusterlet operator does first on a real cluster: install the agent's own CRD.
+      await ensureCrds(spoke, wecCrds(), log, ac.signal);
       if (simulator) run('simulator', simulator.start(ac.signal));
       run('registration', registration.start(ac.signal));
       // The work parts need the hub's acceptance (in OCM: hub credentials) before they start.

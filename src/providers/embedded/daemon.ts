@@ -7,10 +7,9 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { NAMESPACE } from '../../api/gvr.js';
 import { ensureCrds } from '../../engine/controllers/crds.js';
 import { DynamicClient } from '../../kube/dynamic.js';
-import { isAlreadyExists } from '../../kube/errors.js';
+import { ensureNamespace } from '../../kube/namespaces.js';
 import { kubeConfigFromString } from '../../kube/kubeconfig.js';
 import { Space } from '../../space/space.js';
 import { writeFileAtomic } from '../../util/fs.js';
@@ -48,14 +47,6 @@ function takePidFile(layout: Layout): void {
   throw new Error(`cannot create ${layout.pidFile}`);
 }
 
-function recordedPort(layout: Layout): number {
-  try {
-    return Number(readFileSync(layout.hostingPortFile, 'utf8').trim()) || 0;
-  } catch {
-    return 0;
-  }
-}
-
 /** Runs the daemon until `signal` aborts. */
 export async function runDaemon(o: DaemonOptions, signal: AbortSignal): Promise<void> {
   const layout = layoutOf(o.home);
@@ -66,26 +57,16 @@ export async function runDaemon(o: DaemonOptions, signal: AbortSignal): Promise<
   try {
     mkdirSync(layout.root, { recursive: true });
     const logger = o.log.child({ space: 'hosting' });
-    const port = recordedPort(layout);
-    try {
-      hosting = await Space.start({ dataDir: layout.hostingDir, name: 'kstellar-hosting', port, logger });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !port) throw e;
-      hosting = await Space.start({ dataDir: layout.hostingDir, name: 'kstellar-hosting', port: 0, logger });
-    }
-    writeFileAtomic(layout.hostingPortFile, `${new URL(hosting.url).port}\n`, 0o600);
+    hosting = await Space.start({
+      dataDir: layout.hostingDir,
+      name: 'kstellar-hosting',
+      keepPort: true,
+      logger,
+    });
     hosting.writeKubeconfig(layout.hostingKubeconfig);
     const client = DynamicClient.fromKubeConfig(kubeConfigFromString(hosting.kubeconfig()));
     await ensureCrds(client, hostingCrds(), o.log, signal);
-    try {
-      await client.create(NAMESPACE, {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: HOSTING_NAMESPACE },
-      });
-    } catch (e) {
-      if (!isAlreadyExists(e)) throw e;
-    }
+    await ensureNamespace(client, HOSTING_NAMESPACE);
     const supervisor = new Supervisor({
       hosting: client,
       layout,

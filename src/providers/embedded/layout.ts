@@ -11,8 +11,6 @@ export interface Layout {
   daemonFile: string;
   hostingDir: string;
   hostingKubeconfig: string;
-  /** Port of the hosting space, kept so kubeconfigs stay valid across restarts. */
-  hostingPortFile: string;
   spaceDir(name: string): string;
   wecDir(name: string): string;
 }
@@ -27,7 +25,6 @@ export function layoutOf(home: string): Layout {
     daemonFile: join(root, 'daemon.json'),
     hostingDir: join(root, 'hosting'),
     hostingKubeconfig: join(root, 'hosting.kubeconfig'),
-    hostingPortFile: join(root, 'hosting-port'),
     spaceDir: (name) => join(root, 'spaces', name),
     wecDir: (name) => join(root, 'wecs', name),
   };

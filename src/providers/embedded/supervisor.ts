@@ -7,18 +7,18 @@
  */
 import { rmSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { itsCrds, wecCrds } from '../../api/crds.js';
-import { MANAGED_CLUSTER, NAMESPACE } from '../../api/gvr.js';
+
+import { MANAGED_CLUSTER } from '../../api/gvr.js';
 import type { KObject } from '../../api/meta.js';
-import { ensureCrds } from '../../engine/controllers/crds.js';
 import { createEngine } from '../../engine/engine.js';
 import { Controller } from '../../engine/runtime/controller.js';
 import { Informer } from '../../engine/runtime/informer.js';
 import { acceptCluster, createHubController } from '../../agent/hub/index.js';
 import { EmbeddedWec } from '../../agent/embedded-wec.js';
-import { createAgent, loadAgentKubeConfig } from '../../agent/runtime/agent.js';
+import { createAgent } from '../../agent/runtime/agent.js';
 import { DynamicClient } from '../../kube/dynamic.js';
-import { isAlreadyExists, isNotFound } from '../../kube/errors.js';
+import { ensureNamespace } from '../../kube/namespaces.js';
+import { isNotFound } from '../../kube/errors.js';
 import { kubeConfigFromString } from '../../kube/kubeconfig.js';
 import { Space } from '../../space/space.js';
 import {
@@ -162,7 +162,7 @@ export class Supervisor {
       if (!cp || cp.metadata?.deletionTimestamp) return this.remove(key, this.o.layout.spaceDir(name), name);
       return cp.metadata?.labels?.[CP_TYPE_LABEL] === 'wds'
         ? this.ensureWds(cp, key, signal)
-        : this.ensureIts(cp, key, signal);
+        : this.ensureIts(cp, key);
     }
     const ec = this.clusters.cache.get(name);
     if (!ec || ec.metadata?.deletionTimestamp) return this.remove(key, this.o.layout.wecDir(name), name);
@@ -181,28 +181,21 @@ export class Supervisor {
       }
   }
 
-  /** Starts a space on its recorded port, or on a new one when that port is taken. */
-  private async startSpace(name: string, dir: string, port: number | undefined): Promise<Space> {
-    const logger = this.o.log.child({ space: name });
-    try {
-      return await Space.start({ dataDir: dir, name, port: port ?? 0, logger });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !port) throw e;
-      this.o.log.warn({ space: name, port }, 'recorded port is taken; using a new one');
-      return Space.start({ dataDir: dir, name, port: 0, logger });
-    }
+  /** Starts a space on the port of its previous run when that is free. */
+  private startSpace(name: string, dir: string): Promise<Space> {
+    return Space.start({ dataDir: dir, name, keepPort: true, logger: this.o.log.child({ space: name }) });
   }
 
-  private async ensureIts(cp: ControlPlane, key: string, signal: AbortSignal): Promise<void> {
+  private async ensureIts(cp: ControlPlane, key: string): Promise<void> {
     const name = cp.metadata!.name!;
     let r = this.running.get(key);
     if (!r) {
-      const space = await this.startSpace(name, this.o.layout.spaceDir(name), cp.status?.port);
+      const space = await this.startSpace(name, this.o.layout.spaceDir(name));
       const its = client(space.kubeconfig());
       const stop = new AbortController();
       r = { kind: 'its', stop, space, ready: false, done: [] };
+      // The hub controller installs the ITS CRDs itself.
       try {
-        await ensureCrds(its, itsCrds(), this.o.log.child({ space: name }), signal);
         await ensureNamespace(its, CUSTOMIZATION_NAMESPACE);
       } catch (e) {
         await space.close();
@@ -246,7 +239,7 @@ export class Supervisor {
       return;
     }
     if (!r) {
-      const space = await this.startSpace(name, this.o.layout.spaceDir(name), cp.status?.port);
+      const space = await this.startSpace(name, this.o.layout.spaceDir(name));
       const stop = new AbortController();
       r = { kind: 'wds', stop, space, its: itsName, ready: false, done: [] };
       this.running.set(key, r);
@@ -296,24 +289,14 @@ export class Supervisor {
     const itsKubeconfig = its.space!.kubeconfig();
     if (!r && ec.spec.kubeconfigSecret) r = await this.startExternalAgent(ec, key, itsKubeconfig);
     if (!r) {
-      const dir = this.o.layout.wecDir(name);
-      const start = (port: number) =>
-        EmbeddedWec.start({
-          name,
-          labels: ec.spec.labels ?? {},
-          dataDir: dir,
-          itsKubeconfig,
-          port,
-          logger: this.o.log.child({ wec: name }),
-          simulate: { readyDelayMs: this.o.simDelayMs ?? 200 },
-        });
-      let wec: EmbeddedWec;
-      try {
-        wec = await start(ec.status?.port ?? 0);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
-        wec = await start(0);
-      }
+      const wec = await EmbeddedWec.start({
+        name,
+        labels: ec.spec.labels ?? {},
+        dataDir: this.o.layout.wecDir(name),
+        itsKubeconfig,
+        logger: this.o.log.child({ wec: name }),
+        simulate: { readyDelayMs: this.o.simDelayMs ?? 200 },
+      });
       r = { kind: 'wec', stop: new AbortController(), space: wec.space, wec, ready: false, done: [] };
       this.running.set(key, r);
     }
@@ -343,13 +326,6 @@ export class Supervisor {
     });
     const text = (k: string) =>
       secret.data?.[k] ? Buffer.from(secret.data[k], 'base64').toString('utf8') : undefined;
-    // What the klusterlet operator does first on a real cluster: the agent's own CRD.
-    const spoke = DynamicClient.fromKubeConfig(loadAgentKubeConfig(text('kubeconfig')!, text('context')));
-    try {
-      await ensureCrds(spoke, wecCrds(), this.o.log.child({ wec: name }), new AbortController().signal);
-    } finally {
-      spoke.rest.close();
-    }
     const agent = createAgent({
       clusterName: name,
       labels: ec.spec.labels ?? {},
@@ -426,14 +402,6 @@ export class Supervisor {
       { status },
       { type: 'merge', subresource: 'status' },
     );
-  }
-}
-
-async function ensureNamespace(c: DynamicClient, name: string): Promise<void> {
-  try {
-    await c.create(NAMESPACE, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  } catch (e) {
-    if (!isAlreadyExists(e)) throw e;
   }
 }
 
