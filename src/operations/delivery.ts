@@ -9,19 +9,14 @@ import { ORIGIN_WDS_LABEL } from '../api/constants.js';
 import { BINDING, BINDING_POLICY, MANAGED_CLUSTER, MANIFEST_WORK, WORK_STATUS } from '../api/gvr.js';
 import type { KObject } from '../api/meta.js';
 import type { ManifestWork } from '../api/ocm.js';
+import type { ObjInfo } from '../engine/binding/match.js';
 import type { ApiResource } from '../kube/discovery.js';
 import type { DynamicClient } from '../kube/dynamic.js';
 import { isNotFound } from '../kube/errors.js';
 import { hasReadiness, readinessOf } from './readiness.js';
 
-export interface ObjectRef {
-  group: string;
-  version: string;
-  resource: string;
-  kind: string;
-  namespace: string;
-  name: string;
-}
+/** A workload object as policy matching identifies it (without labels). */
+export type ObjectRef = Omit<ObjInfo, 'labels' | 'namespaceLabels'>;
 
 export type DeliveryState = 'available' | 'applied' | 'delivered' | 'bound' | 'failed' | 'not-bound';
 

@@ -228,16 +228,7 @@ export class Supervisor {
       await this.stopInstance(key);
       r = undefined;
     }
-    if (!its?.ready) {
-      if (r) await this.stopInstance(key);
-      await this.setStatus(CONTROL_PLANE, cp, {
-        type: 'Ready',
-        status: 'False',
-        reason: 'WaitingForITS',
-        message: `ITS "${itsName}" is not running`,
-      });
-      return;
-    }
+    if (!its?.ready) return this.waitForIts(CONTROL_PLANE, cp, key, itsName);
     if (!r) {
       const space = await this.startSpace(name, this.o.layout.spaceDir(name));
       const stop = new AbortController();
@@ -276,16 +267,7 @@ export class Supervisor {
     const name = ec.metadata!.name!;
     const its = this.running.get(`cp/${ec.spec.its}`);
     let r = this.running.get(key);
-    if (!its?.ready) {
-      if (r) await this.stopInstance(key);
-      await this.setStatus(EMBEDDED_CLUSTER, ec, {
-        type: 'Ready',
-        status: 'False',
-        reason: 'WaitingForITS',
-        message: `ITS "${ec.spec.its}" is not running`,
-      });
-      return;
-    }
+    if (!its?.ready) return this.waitForIts(EMBEDDED_CLUSTER, ec, key, ec.spec.its);
     const itsKubeconfig = its.space!.kubeconfig();
     if (!r && ec.spec.kubeconfigSecret) r = await this.startExternalAgent(ec, key, itsKubeconfig);
     if (!r) {
@@ -344,6 +326,22 @@ export class Supervisor {
     };
     this.running.set(key, r);
     return r;
+  }
+
+  /** An instance whose ITS is not running stops (if it ran) and says so; the ITS's start requeues it. */
+  private async waitForIts(
+    res: typeof CONTROL_PLANE,
+    obj: KObject & { status?: InstanceStatus },
+    key: string,
+    itsName: string,
+  ): Promise<void> {
+    await this.stopInstance(key);
+    await this.setStatus(res, obj, {
+      type: 'Ready',
+      status: 'False',
+      reason: 'WaitingForITS',
+      message: `ITS "${itsName}" is not running`,
+    });
   }
 
   /** Writes the kubeconfig Secret and the status (url, port, secretRef, Ready) when they differ. */
